@@ -1,0 +1,382 @@
+"""Who is in the network: people, organisations, their affiliations and memberships."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from members import identifiers, sizes
+from poles.models import Pole, Region
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person; signs in with his e-mail address."""
+
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} <{self.email}>" if full else self.email
+
+
+class CompetenceFamily(models.TextChoices):
+    DIGITAL = "numerique", _("Numérique")
+    MATERIALS = "materiaux", _("Matériaux et procédés")
+    ENERGY = "energie", _("Énergie et environnement")
+    HEALTH = "sante", _("Santé et vivant")
+    SYSTEMS = "systemes", _("Systèmes et mobilité")
+    AGRIFOOD = "agro", _("Agro et bioressources")
+    BUSINESS = "services", _("Services et usages")
+
+
+class Competence(models.Model):
+    """An entry of the controlled vocabulary of competences."""
+
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    family = models.CharField(_("famille"), max_length=20, choices=CompetenceFamily.choices)
+
+    class Meta:
+        verbose_name = _("compétence")
+        verbose_name_plural = _("compétences")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Entreprise")
+    RESEARCH = "research", _("Recherche publique")
+    TRAINING = "training", _("Formation")
+    RTO = "rto", _("IRT / ITE")
+    OTHER = "other", _("Autre")
+
+
+class SizeCategory(models.TextChoices):
+    MICRO = sizes.MICRO, _("Microentreprise (PME)")
+    PME = sizes.PME, _("PME")
+    ETI = sizes.ETI, _("ETI")
+    GE = sizes.GE, _("Grande entreprise")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        """Organisations whose public page anyone may see."""
+        return self.filter(is_published=True)
+
+    def for_pole(self, pole):
+        return self.filter(memberships__pole=pole, memberships__status=MembershipStatus.ACTIVE)
+
+    def managed_by(self, user):
+        """Organisations that `user` may edit in the admin (see members.permissions)."""
+        if user.is_superuser:
+            return self
+        return self.filter(
+            memberships__pole__staff__user=user,
+        ).distinct()
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, help_text=_("9 chiffres (entreprises).")
+    )
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        help_text=_("14 chiffres : le SIREN suivi du NIC de l'établissement."),
+    )
+    rnsr = models.CharField(
+        _("RNSR"),
+        max_length=10,
+        blank=True,
+        help_text=_("Répertoire national des structures de recherche, ex. 200212720D."),
+    )
+    uai = models.CharField(
+        _("UAI"),
+        max_length=8,
+        blank=True,
+        help_text=_("Établissements d'enseignement : 7 chiffres et une lettre, ex. 0751717J."),
+    )
+    group_name = models.CharField(
+        _("groupe"),
+        max_length=200,
+        blank=True,
+        help_text=_("Groupe auquel l'entreprise appartient, le cas échéant."),
+    )
+    headcount = models.PositiveIntegerField(
+        _("effectif"), null=True, blank=True, help_text=_("En équivalents temps plein, au niveau du groupe.")
+    )
+    turnover_eur = models.BigIntegerField(
+        _("chiffre d'affaires (€)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    balance_sheet_eur = models.BigIntegerField(
+        _("total du bilan (€)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    size_category = models.CharField(
+        _("catégorie d'entreprise"),
+        max_length=10,
+        choices=SizeCategory.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Déduite de l'effectif, du chiffre d'affaires et du bilan (décret 2008-1354)."),
+    )
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+    website = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    competences = models.ManyToManyField(
+        Competence, verbose_name=_("compétences"), related_name="organisations", blank=True
+    )
+    keywords = models.CharField(
+        _("mots-clés"),
+        max_length=500,
+        blank=True,
+        help_text=_("Mots-clés libres, séparés par des virgules."),
+    )
+    is_published = models.BooleanField(
+        _("page publique"), default=True, help_text=_("Visible dans l'annuaire public.")
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="organisation_unique_siret"
+            ),
+            models.UniqueConstraint(
+                fields=["rnsr"], condition=~Q(rnsr=""), name="organisation_unique_rnsr"
+            ),
+            models.UniqueConstraint(
+                fields=["uai"], condition=~Q(uai=""), name="organisation_unique_uai"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="company") | Q(size_category=""),
+                name="organisation_size_only_for_companies",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["siren"], name="organisation_siren_idx"),
+            models.Index(fields=["kind", "size_category"], name="organisation_kind_size_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    @property
+    def is_sme(self) -> bool:
+        return sizes.is_sme(self.size_category)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for field, cleaner in (
+            ("siren", identifiers.clean_siren),
+            ("siret", identifiers.clean_siret),
+            ("rnsr", identifiers.clean_rnsr),
+            ("uai", identifiers.clean_uai),
+        ):
+            value = getattr(self, field)
+            if value:
+                try:
+                    setattr(self, field, cleaner(value))
+                except identifiers.IdentifierError as exc:
+                    errors[field] = str(exc)
+        if self.siret and not errors.get("siret"):
+            if not self.siren:
+                self.siren = self.siret[:9]
+            elif not errors.get("siren") and self.siret[:9] != self.siren:
+                errors["siret"] = _("Le SIRET doit commencer par le SIREN de l'organisation.")
+        if self.kind == OrganisationKind.COMPANY:
+            if not self.siren and not self.siret and not errors:
+                errors["siren"] = _("Une entreprise est identifiée par son SIREN ou son SIRET.")
+        if errors:
+            raise ValidationError(errors)
+        self.size_category = self.compute_size_category()
+
+    def compute_size_category(self) -> str:
+        if self.kind != OrganisationKind.COMPANY:
+            return ""
+        return sizes.size_category(self.headcount, self.turnover_eur, self.balance_sheet_eur) or ""
+
+    @property
+    def rnsr_warning(self) -> str:
+        """A warning, not an error: the RNSR check letter rule is not documented anywhere."""
+        if self.rnsr and len(self.rnsr) == 10 and not identifiers.rnsr_letter_matches(self.rnsr):
+            return str(
+                _("La lettre de ce numéro RNSR ne suit pas la règle habituelle : vérifiez-le.")
+            )
+        return ""
+
+
+class AffiliationRole(models.TextChoices):
+    ADMIN = "admin", _("Administrateur")
+    MEMBER = "member", _("Membre")
+
+
+class Affiliation(models.Model):
+    """A person working for an organisation; admins manage its profile."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+    )
+    role = models.CharField(
+        _("rôle"), max_length=10, choices=AffiliationRole.choices, default=AffiliationRole.MEMBER
+    )
+    job_title = models.CharField(_("fonction"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rattachement")
+        verbose_name_plural = _("rattachements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="affiliation_unique_user_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation}"
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    ACTIVE = "active", _("Active")
+    LAPSED = "lapsed", _("Échue")
+    REFUSED = "refused", _("Refusée")
+
+
+class College(models.TextChoices):
+    LARGE_COMPANIES = "ge", _("Grandes entreprises et ETI")
+    SME = "pme", _("PME")
+    RESEARCH_TRAINING = "recherche", _("Recherche et formation")
+    AUTHORITIES = "collectivites", _("Collectivités et institutions")
+    OTHER = "autres", _("Autres membres")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MembershipStatus.ACTIVE)
+
+    def for_staff(self, user):
+        """Memberships in the pôles where `user` is staff (all of them for a superuser)."""
+        if user.is_superuser:
+            return self
+        return self.filter(pole__staff__user=user)
+
+
+class Membership(models.Model):
+    """An organisation's membership of a pôle (the pôle's association)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    pole = models.ForeignKey(
+        Pole, verbose_name=_("pôle"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+        db_index=True,
+    )
+    college = models.CharField(_("collège"), max_length=20, choices=College.choices)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adhésion")
+        verbose_name_plural = _("adhésions")
+        ordering = ["pole__name", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "pole"], name="membership_unique_organisation_pole"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.pole}"

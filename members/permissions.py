@@ -1,0 +1,50 @@
+"""Who may see or manage what among organisations and memberships.
+
+Every object access in views and the admin goes through these functions. Outside a user's
+scope the answer is 404 (the object's existence is not revealed).
+"""
+
+from django.http import Http404
+
+from members.models import Organisation
+from poles.models import Pole
+
+
+def is_pole_staff(user) -> bool:
+    return user.is_authenticated and user.is_active and user.pole_roles.exists()
+
+
+def staff_poles(user):
+    """The pôles `user` animates (every pôle for a superuser)."""
+    if not user.is_authenticated:
+        return Pole.objects.none()
+    if user.is_superuser:
+        return Pole.objects.all()
+    return Pole.objects.filter(staff__user=user)
+
+
+def organisations_visible_to(user):
+    """Published organisations, plus unpublished ones the user belongs to or animates."""
+    public = Organisation.objects.public()
+    if not user.is_authenticated:
+        return public
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        pk__in=public.values("pk")
+        .union(Organisation.objects.filter(affiliations__user=user).values("pk"))
+        .union(Organisation.objects.filter(memberships__pole__staff__user=user).values("pk"))
+    )
+
+
+def get_organisation_for_user(user, slug: str) -> Organisation:
+    try:
+        return organisations_visible_to(user).select_related("region").get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def can_manage_organisation_in_admin(user, organisation: Organisation) -> bool:
+    if user.is_superuser:
+        return True
+    return organisation.memberships.filter(pole__staff__user=user).exists()

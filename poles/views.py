@@ -1,0 +1,42 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from poles import selectors
+from poles.filters import PoleFilter
+from poles.models import Pole
+
+
+def home(request):
+    return render(
+        request,
+        "poles/home.html",
+        {"figures": selectors.network_figures()},
+    )
+
+
+def pole_list(request):
+    pole_filter = PoleFilter(request.GET or None, queryset=selectors.poles_for_listing())
+    poles = pole_filter.qs if pole_filter.is_bound and pole_filter.is_valid() else (
+        selectors.poles_for_listing()
+    )
+    page = Paginator(poles, 24).get_page(request.GET.get("page"))
+    template = "poles/pole_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"filter": pole_filter, "page": page})
+
+
+def pole_detail(request, slug):
+    pole = get_object_or_404(
+        Pole.objects.select_related("main_region").prefetch_related("regions"), slug=slug
+    )
+    groups = selectors.pole_members_by_kind(pole)
+    return render(
+        request,
+        "poles/pole_detail.html",
+        {
+            "pole": pole,
+            "groups": groups,
+            "member_total": sum(group["count"] for group in groups),
+        },
+    )
