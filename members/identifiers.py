@@ -13,8 +13,14 @@ from stdnum.fr import siret as stdnum_siret
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it (extracted by makemessages)."""
+    return message
+
+
 class IdentifierError(ValueError):
-    """An identifier that cannot be right; the message says why, in French."""
+    """An identifier that cannot be right; the message says why, in French (translate with
+    gettext at display time)."""
 
 
 def _compact(value: str) -> str:
@@ -26,11 +32,11 @@ def clean_siren(value: str) -> str:
     try:
         return stdnum_siren.validate(number)
     except InvalidLength:
-        raise IdentifierError("Le SIREN doit compter 9 chiffres.") from None
+        raise IdentifierError(N_("Le SIREN doit compter 9 chiffres.")) from None
     except InvalidFormat:
-        raise IdentifierError("Le SIREN ne doit contenir que des chiffres.") from None
+        raise IdentifierError(N_("Le SIREN ne doit contenir que des chiffres.")) from None
     except InvalidChecksum:
-        raise IdentifierError("Ce SIREN n'existe pas : sa clé de contrôle est fausse.") from None
+        raise IdentifierError(N_("SIREN invalide : sa clé de contrôle est fausse.")) from None
 
 
 def clean_siret(value: str) -> str:
@@ -38,11 +44,11 @@ def clean_siret(value: str) -> str:
     try:
         return stdnum_siret.validate(number)
     except InvalidLength:
-        raise IdentifierError("Le SIRET doit compter 14 chiffres.") from None
+        raise IdentifierError(N_("Le SIRET doit compter 14 chiffres.")) from None
     except InvalidFormat:
-        raise IdentifierError("Le SIRET ne doit contenir que des chiffres.") from None
+        raise IdentifierError(N_("Le SIRET ne doit contenir que des chiffres.")) from None
     except (InvalidChecksum, InvalidComponent):
-        raise IdentifierError("Ce SIRET n'existe pas : sa clé de contrôle est fausse.") from None
+        raise IdentifierError(N_("SIRET invalide : sa clé de contrôle est fausse.")) from None
 
 
 def check_letter(digits: str) -> str:
@@ -54,12 +60,12 @@ def clean_uai(value: str) -> str:
     """UAI: 7 digits and a check letter, which must match."""
     number = _compact(value).upper()
     if len(number) != 8:
-        raise IdentifierError("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J).")
+        raise IdentifierError(N_("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
     digits, letter = number[:7], number[7]
     if not digits.isdigit() or not letter.isalpha():
-        raise IdentifierError("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J).")
+        raise IdentifierError(N_("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
     if check_letter(digits) != letter:
-        raise IdentifierError("Cet UAI n'existe pas : sa lettre de contrôle est fausse.")
+        raise IdentifierError(N_("UAI invalide : sa lettre de contrôle est fausse."))
     return number
 
 
@@ -68,12 +74,14 @@ def clean_rnsr(value: str) -> str:
     number = _compact(value).upper()
     if len(number) != 10 or not number[:9].isdigit() or not number[9].isalpha():
         raise IdentifierError(
-            "Le numéro RNSR compte 10 caractères : l'année (4 chiffres), "
-            "un numéro (5 chiffres) et une lettre (ex. 200212720D)."
+            N_(
+                "Le numéro RNSR compte 10 caractères : l'année (4 chiffres), "
+                "un numéro (5 chiffres) et une lettre (ex. 200212720D)."
+            )
         )
     year = int(number[:4])
     if not 1900 <= year <= 2100:
-        raise IdentifierError("Le numéro RNSR doit commencer par une année (ex. 2002…).")
+        raise IdentifierError(N_("Le numéro RNSR doit commencer par une année (ex. 2002…)."))
     return number
 
 

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members import identifiers, sizes
@@ -146,7 +147,10 @@ class Organisation(models.Model):
         help_text=_("Groupe auquel l'entreprise appartient, le cas échéant."),
     )
     headcount = models.PositiveIntegerField(
-        _("effectif"), null=True, blank=True, help_text=_("En équivalents temps plein, au niveau du groupe.")
+        _("effectif"),
+        null=True,
+        blank=True,
+        help_text=_("En équivalents temps plein, au niveau du groupe."),
     )
     turnover_eur = models.BigIntegerField(
         _("chiffre d'affaires (€)"), null=True, blank=True, validators=[MinValueValidator(0)]
@@ -243,15 +247,14 @@ class Organisation(models.Model):
                 try:
                     setattr(self, field, cleaner(value))
                 except identifiers.IdentifierError as exc:
-                    errors[field] = str(exc)
+                    errors[field] = gettext(str(exc))
         if self.siret and not errors.get("siret"):
             if not self.siren:
                 self.siren = self.siret[:9]
             elif not errors.get("siren") and self.siret[:9] != self.siren:
                 errors["siret"] = _("Le SIRET doit commencer par le SIREN de l'organisation.")
-        if self.kind == OrganisationKind.COMPANY:
-            if not self.siren and not self.siret and not errors:
-                errors["siren"] = _("Une entreprise est identifiée par son SIREN ou son SIRET.")
+        if self.kind == OrganisationKind.COMPANY and not (self.siren or self.siret or errors):
+            errors["siren"] = _("Une entreprise est identifiée par son SIREN ou son SIRET.")
         if errors:
             raise ValidationError(errors)
         self.size_category = self.compute_size_category()

@@ -6,7 +6,7 @@ scope the answer is 404 (the object's existence is not revealed).
 
 from django.http import Http404
 
-from members.models import Organisation
+from members.models import Membership, Organisation
 from poles.models import Pole
 
 
@@ -44,7 +44,20 @@ def get_organisation_for_user(user, slug: str) -> Organisation:
         raise Http404 from None
 
 
-def can_manage_organisation_in_admin(user, organisation: Organisation) -> bool:
-    if user.is_superuser:
-        return True
-    return organisation.memberships.filter(pole__staff__user=user).exists()
+
+
+# --- Django admin ------------------------------------------------------------------------------
+# Superusers manage everything. Pôle staff (animators and managers) reach the admin limited to
+# their pôles: the memberships of those pôles and the organisations holding one.
+
+
+def admin_can_manage_members(user) -> bool:
+    return user.is_active and user.is_staff and (user.is_superuser or is_pole_staff(user))
+
+
+def admin_organisations(user):
+    return Organisation.objects.managed_by(user)
+
+
+def admin_memberships(user):
+    return Membership.objects.for_staff(user)

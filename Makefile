@@ -1,0 +1,72 @@
+# The pôles portal. `make run` sets everything up and serves; `make test` runs the suite.
+SHELL := /bin/sh
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run serve setup install test test-postgres lint format check messages browser-deps clean help
+
+help:
+	@echo "make run            set up (venv, dependencies, database, 71 pôles, demo data) and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make test-postgres  the suite on the local PostgreSQL"
+	@echo "make lint           ruff check and format check"
+	@echo "make messages       refresh and compile the translation catalogues"
+	@echo "make browser-deps   install Debian's chromium for the browser tests (root)"
+
+$(PY):
+	@python="$$(scripts/find-python)" || exit 1; \
+	echo "Creating $(VENV) with $$python ($$($$python --version))"; \
+	"$$python" -m venv $(VENV)
+
+$(STAMP): $(PY) requirements.lock requirements-dev.lock
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+		echo "$(VENV) was made with a Python older than 3.12: remove it (rm -rf $(VENV)) and run make again."; exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+.env:
+	@cp .env.example .env
+	@echo "Wrote .env (development settings: DJANGO_DEBUG=true). Edit it to change the configuration."
+
+setup: install .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_poles
+	$(PY) manage.py seed_demo --if-empty
+
+run: setup serve
+
+serve:
+	@echo "Serving the portal on http://127.0.0.1:$(PORT) (Ctrl-C stops it)."
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install .env
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install .env
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/poles} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install .env
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install .env
+	$(PY) manage.py makemessages --locale en --no-obsolete --keyword=N_ --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
