@@ -120,23 +120,23 @@ class Organisation(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     siren = models.CharField(
-        _("SIREN"), max_length=9, blank=True, help_text=_("9 chiffres (entreprises).")
+        _("SIREN"), max_length=20, blank=True, help_text=_("9 chiffres (entreprises).")
     )
     siret = models.CharField(
         _("SIRET"),
-        max_length=14,
+        max_length=20,
         blank=True,
         help_text=_("14 chiffres : le SIREN suivi du NIC de l'établissement."),
     )
     rnsr = models.CharField(
         _("RNSR"),
-        max_length=10,
+        max_length=16,
         blank=True,
         help_text=_("Répertoire national des structures de recherche, ex. 200212720D."),
     )
     uai = models.CharField(
         _("UAI"),
-        max_length=8,
+        max_length=16,
         blank=True,
         help_text=_("Établissements d'enseignement : 7 chiffres et une lettre, ex. 0751717J."),
     )

@@ -6,7 +6,7 @@ scope the answer is 404 (the object's existence is not revealed).
 
 from django.http import Http404
 
-from members.models import Membership, Organisation
+from members.models import AffiliationRole, Membership, Organisation
 from poles.models import Pole
 
 
@@ -37,13 +37,23 @@ def organisations_visible_to(user):
     )
 
 
+def can_manage_organisation(user, organisation: Organisation) -> bool:
+    """Admins of the organisation, staff of a pôle it belongs to, and superusers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        organisation.affiliations.filter(user=user, role=AffiliationRole.ADMIN).exists()
+        or organisation.memberships.filter(pole__staff__user=user).exists()
+    )
+
+
 def get_organisation_for_user(user, slug: str) -> Organisation:
     try:
         return organisations_visible_to(user).select_related("region").get(slug=slug)
     except Organisation.DoesNotExist:
         raise Http404 from None
-
-
 
 
 # --- Django admin ------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from members import permissions
 from members.filters import OrganisationFilter
-from members.models import Membership, MembershipStatus
+from members.models import Membership
 
 
 def organisation_list(request):
@@ -12,9 +13,11 @@ def organisation_list(request):
     organisations = organisation_filter.qs if organisation_filter.is_valid() else base
     page = Paginator(organisations.order_by("name", "pk"), 20).get_page(request.GET.get("page"))
     template = "members/organisation_list.html"
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, {"filter": organisation_filter, "page": page})
+    response = render(request, template, {"filter": organisation_filter, "page": page})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def organisation_detail(request, slug):
@@ -32,8 +35,6 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "memberships": memberships,
             "competences": organisation.competences.order_by("name"),
-            "is_active_member": organisation.memberships.filter(
-                status=MembershipStatus.ACTIVE
-            ).exists(),
+            "can_manage": permissions.can_manage_organisation(request.user, organisation),
         },
     )

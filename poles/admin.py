@@ -34,8 +34,16 @@ class PoleAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return []
         return [
-            "slug", "name", "short_name", "category", "theme", "theme_family", "main_region",
-            "regions", "regions_2014", "sources",
+            "slug",
+            "name",
+            "short_name",
+            "category",
+            "theme",
+            "theme_family",
+            "main_region",
+            "regions",
+            "regions_2014",
+            "sources",
         ]
 
     def get_inlines(self, request, obj):

@@ -48,9 +48,7 @@ class PoleQuerySet(models.QuerySet):
     def with_member_counts(self):
         """Annotate `member_count`: organisations with an active membership."""
         return self.annotate(
-            member_count=Count(
-                "memberships", filter=Q(memberships__status="active"), distinct=True
-            )
+            member_count=Count("memberships", filter=Q(memberships__status="active"), distinct=True)
         )
 
 
@@ -70,7 +68,9 @@ class Pole(models.Model):
         related_name="main_poles",
     )
     regions = models.ManyToManyField(
-        Region, verbose_name=_("territoire"), related_name="poles",
+        Region,
+        verbose_name=_("territoire"),
+        related_name="poles",
         help_text=_("Régions qui forment le territoire du pôle."),
     )
     regions_2014 = models.CharField(_("régions en 2014"), max_length=200, blank=True)

@@ -43,9 +43,9 @@ def pole_members_by_kind(pole: Pole, per_kind: int = 12) -> list[dict]:
     )
     counts = dict(members.values_list("kind").annotate(n=Count("pk")).order_by())
     listed = list(
-        members.select_related("region").order_by("kind", "name").only(
-            "name", "slug", "kind", "city", "size_category", "region__name"
-        )
+        members.select_related("region")
+        .order_by("kind", "name")
+        .only("name", "slug", "kind", "city", "size_category", "region__name")
     )
     groups = []
     for kind in OrganisationKind:

@@ -41,8 +41,15 @@ CATEGORY_BY_LABEL = {
 }
 
 REQUIRED_COLUMNS = {
-    "slug", "name", "short_name", "region", "theme", "category", "website",
-    "current_region_insee", "sources",
+    "slug",
+    "name",
+    "short_name",
+    "region",
+    "theme",
+    "category",
+    "website",
+    "current_region_insee",
+    "sources",
 }
 
 
@@ -74,8 +81,9 @@ def _parse_rows(path: Path) -> list[dict]:
                 )
             rows = list(reader)
     except (OSError, UnicodeDecodeError) as exc:
-        raise PoleDataError(_("lecture impossible de %(path)s : %(error)s") % {
-            "path": path, "error": exc}) from None
+        raise PoleDataError(
+            _("lecture impossible de %(path)s : %(error)s") % {"path": path, "error": exc}
+        ) from None
     parsed = []
     for line, row in enumerate(rows, start=2):
         category = CATEGORY_BY_LABEL.get(row["category"].strip())
@@ -121,9 +129,11 @@ def load_poles(path: Path = POLES_CSV) -> LoadResult:
             "sources": row["sources"].strip(),
         }
         pole, was_created = Pole.objects.get_or_create(slug=slug, defaults=defaults)
-        changed = [] if was_created else [
-            field for field, value in defaults.items() if getattr(pole, field) != value
-        ]
+        changed = (
+            []
+            if was_created
+            else [field for field, value in defaults.items() if getattr(pole, field) != value]
+        )
         for field in changed:
             setattr(pole, field, defaults[field])
         if changed:

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 
 from poles import selectors
 from poles.filters import PoleFilter
@@ -16,14 +17,18 @@ def home(request):
 
 def pole_list(request):
     pole_filter = PoleFilter(request.GET or None, queryset=selectors.poles_for_listing())
-    poles = pole_filter.qs if pole_filter.is_bound and pole_filter.is_valid() else (
-        selectors.poles_for_listing()
+    poles = (
+        pole_filter.qs
+        if pole_filter.is_bound and pole_filter.is_valid()
+        else (selectors.poles_for_listing())
     )
     page = Paginator(poles, 24).get_page(request.GET.get("page"))
     template = "poles/pole_list.html"
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, {"filter": pole_filter, "page": page})
+    response = render(request, template, {"filter": pole_filter, "page": page})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def pole_detail(request, slug):

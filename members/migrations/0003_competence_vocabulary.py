@@ -88,6 +88,6 @@ def reverse(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0002_initial")]
+    dependencies = [("members", "0002_organisation_relations")]
 
     operations = [migrations.RunPython(forward, reverse)]

@@ -22,6 +22,5 @@ class Command(BaseCommand):
         except services.PoleDataError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
-            f"regions {result.regions}, poles created {result.created}, "
-            f"updated {result.updated}"
+            f"regions {result.regions}, poles created {result.created}, updated {result.updated}"
         )

@@ -1,0 +1,43 @@
+"""Template filters for the portal's pages."""
+
+from django import template
+
+register = template.Library()
+
+# U+202F NARROW NO-BREAK SPACE: the French thousands separator (and before the € sign, a
+# plain no-break space so that the amount never wraps away from its unit).
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def _group_thousands(number: int) -> str:
+    return f"{abs(number):,}".replace(",", NARROW_NBSP)
+
+
+@register.filter
+def euros(value) -> str:
+    """Format a whole number of euros the French way: 6000000 → "6 000 000 €".
+
+    Empty values give an empty string; anything that is not a number is returned unchanged.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    sign = "-" if number < 0 else ""
+    return f"{sign}{_group_thousands(number)}{NBSP}€"
+
+
+@register.filter
+def thousands(value) -> str:
+    """Group a whole number's digits by thousands with narrow no-break spaces: 12500 → "12 500"."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return value
+    sign = "-" if number < 0 else ""
+    return f"{sign}{_group_thousands(number)}"
