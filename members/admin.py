@@ -71,8 +71,7 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
         if user.is_superuser or self.instance.pk:
             return
         kept = [
-            form for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         if not kept:
             raise forms.ValidationError(
@@ -132,7 +131,13 @@ class AffiliationInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(PoleScopedAdmin):
     list_display = [
-        "name", "kind", "size_category", "city", "region", "active_memberships", "is_published",
+        "name",
+        "kind",
+        "size_category",
+        "city",
+        "region",
+        "active_memberships",
+        "is_published",
     ]
     list_filter = [StaffPoleFilter, "kind", "size_category", "region", "is_published"]
     search_fields = ["name", "siren", "siret", "rnsr", "uai", "city", "group_name"]

@@ -76,7 +76,7 @@ def clean_rnsr(value: str) -> str:
         raise IdentifierError(
             N_(
                 "Le numéro RNSR compte 10 caractères : l'année (4 chiffres), "
-                "un numéro (5 chiffres) et une lettre (ex. 200212720D)."
+                "un numéro (5 chiffres) et une lettre (ex. 200212720X)."
             )
         )
     year = int(number[:4])

@@ -132,7 +132,7 @@ class Organisation(models.Model):
         _("RNSR"),
         max_length=16,
         blank=True,
-        help_text=_("Répertoire national des structures de recherche, ex. 200212720D."),
+        help_text=_("Répertoire national des structures de recherche, ex. 200212720X."),
     )
     uai = models.CharField(
         _("UAI"),

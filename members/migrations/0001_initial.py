@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('company', 'Entreprise'), ('research', 'Recherche publique'), ('training', 'Formation'), ('rto', 'IRT / ITE'), ('other', 'Autre')], max_length=20, verbose_name='type')),
                 ('siren', models.CharField(blank=True, help_text='9 chiffres (entreprises).', max_length=20, verbose_name='SIREN')),
                 ('siret', models.CharField(blank=True, help_text="14 chiffres : le SIREN suivi du NIC de l'établissement.", max_length=20, verbose_name='SIRET')),
-                ('rnsr', models.CharField(blank=True, help_text='Répertoire national des structures de recherche, ex. 200212720D.', max_length=16, verbose_name='RNSR')),
+                ('rnsr', models.CharField(blank=True, help_text='Répertoire national des structures de recherche, ex. 200212720X.', max_length=16, verbose_name='RNSR')),
                 ('uai', models.CharField(blank=True, help_text="Établissements d'enseignement : 7 chiffres et une lettre, ex. 0751717J.", max_length=16, verbose_name='UAI')),
                 ('group_name', models.CharField(blank=True, help_text="Groupe auquel l'entreprise appartient, le cas échéant.", max_length=200, verbose_name='groupe')),
                 ('headcount', models.PositiveIntegerField(blank=True, help_text='En équivalents temps plein, au niveau du groupe.', null=True, verbose_name='effectif')),

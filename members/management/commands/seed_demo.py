@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from members import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Remplit une base vide avec des organisations, adhésions et comptes de démonstration "
+        "(même graine, mêmes données)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--organisations",
+            type=int,
+            default=300,
+            help="Nombre d'organisations à créer (300 par défaut).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2014, help="Graine du hasard (2014 par défaut)."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Ne fait rien, sans erreur, si la base contient déjà des organisations.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Accepte de tourner avec DJANGO_DEBUG désactivé.",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo refuses to run with DJANGO_DEBUG off; pass --force to run it anyway."
+            )
+        try:
+            result = demo.seed_demo(organisations=options["organisations"], seed=options["seed"])
+        except demo.DatabaseNotEmpty as exc:
+            if not options["if_empty"]:
+                raise CommandError(str(exc)) from None
+            self.stdout.write("the database already has organisations: no demo data added.")
+            return
+        except demo.DemoDataError as exc:
+            raise CommandError(str(exc)) from None
+
+        kinds = ", ".join(
+            f"{kind} {result.organisations[kind]}" for kind, _share in demo.KIND_SHARES
+        )
+        total = sum(result.organisations.values())
+        self.stdout.write(
+            f"organisations {total} ({kinds}), memberships {result.memberships}, "
+            f"users {result.users}"
+        )
+        company_sizes = ", ".join(
+            f"{size} {result.company_sizes[size]}" for size, _share in demo.SIZE_SHARES
+        )
+        self.stdout.write(f"company sizes: {company_sizes}; groups of 2+ companies {result.groups}")
+        self.stdout.write(
+            f"demo accounts ({len(result.accounts)}), with their organisations: "
+            + "; ".join(result.account_organisations)
+        )
+        width = max(len(account.email) for account in result.accounts)
+        for account in result.accounts:
+            self.stdout.write(f"  {account.email:<{width}} — {account.role} — {demo.DEMO_PASSWORD}")

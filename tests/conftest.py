@@ -1,0 +1,221 @@
+"""Shared test set-up: fast hashing, clean cache, and a cast of personas around two pôles.
+
+The cast (see `PERSONAS`) lives around `pole` ("Pôle Alpha", Occitanie + Nouvelle-Aquitaine)
+and `other_pole` ("Pôle Bêta", Bretagne):
+
+- anonymous: nobody signed in (None);
+- outsider: a verified user with no affiliation;
+- member: admin of `company`, an active member of `pole`; also works for `unpublished`;
+- lab_member: works for `lab`, a research laboratory, active member of `pole`;
+- animator: staff of `pole` (is_staff); other_animator: staff of `other_pole`;
+- funder: works for a regional investment bank (kind "other"); funder powers come later;
+- admin: a superuser.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from members.models import AffiliationRole, MembershipStatus
+from tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    OtherOrganisationFactory,
+    PoleFactory,
+    PoleStaffFactory,
+    RegionFactory,
+    ResearchOrganisationFactory,
+    UserFactory,
+)
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "member",
+    "lab_member",
+    "animator",
+    "other_animator",
+    "funder",
+    "admin",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    # Tests run without `collectstatic`. WhiteNoise (DEBUG is off under tests) would warn that
+    # STATIC_ROOT does not exist; in autorefresh mode it looks files up on each request instead.
+    settings.WHITENOISE_AUTOREFRESH = True
+    # With DJANGO_DEBUG off (as in CI) the settings pick the manifest storage, which needs
+    # `collectstatic`; pages under test only need `{% static %}` to resolve to a URL.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked `postgres` (PostgreSQL-only features) are skipped on other databases."""
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("runs only on PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth's rate limits and any page cache live in the cache: each test starts afresh.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- The network ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pole(db):
+    return PoleFactory(
+        slug="pole-alpha",
+        name="Pôle Alpha",
+        short_name="Alpha",
+        main_region=RegionFactory(code="76"),
+        regions=["75"],
+    )
+
+
+@pytest.fixture
+def other_pole(db):
+    return PoleFactory(
+        slug="pole-beta",
+        name="Pôle Bêta",
+        short_name="Bêta",
+        main_region=RegionFactory(code="53"),
+    )
+
+
+@pytest.fixture
+def company(pole):
+    organisation = OrganisationFactory(name="Ateliers Durand", city="Toulouse")
+    MembershipFactory(organisation=organisation, pole=pole)
+    return organisation
+
+
+@pytest.fixture
+def lab(pole):
+    organisation = ResearchOrganisationFactory(name="Laboratoire des Matériaux")
+    MembershipFactory(organisation=organisation, pole=pole)
+    return organisation
+
+
+@pytest.fixture
+def funder_organisation(db):
+    return OtherOrganisationFactory(name="Banque Régionale d’Investissement")
+
+
+@pytest.fixture
+def unpublished(pole, member):
+    """A company not yet shown in the directory, applying to `pole`, for which `member` works."""
+    organisation = OrganisationFactory(name="Startup Discrète", is_published=False)
+    MembershipFactory(organisation=organisation, pole=pole, status=MembershipStatus.PENDING)
+    AffiliationFactory(user=member, organisation=organisation)
+    return organisation
+
+
+# --- The personas -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.org", first_name="Olivia", last_name="Dehors")
+
+
+@pytest.fixture
+def member(company):
+    user = UserFactory(email="member@example.org", first_name="Marc", last_name="Durand")
+    AffiliationFactory(user=user, organisation=company, role=AffiliationRole.ADMIN)
+    return user
+
+
+@pytest.fixture
+def lab_member(lab):
+    user = UserFactory(email="lab@example.org", first_name="Léa", last_name="Chercheuse")
+    AffiliationFactory(user=user, organisation=lab, job_title="Directrice de recherche")
+    return user
+
+
+@pytest.fixture
+def animator(pole):
+    staff = PoleStaffFactory(
+        pole=pole,
+        user__email="animator@example.org",
+        user__first_name="Anne",
+        user__last_name="Animatrice",
+    )
+    return staff.user
+
+
+@pytest.fixture
+def other_animator(other_pole):
+    staff = PoleStaffFactory(
+        pole=other_pole,
+        user__email="other.animator@example.org",
+        user__first_name="Bruno",
+        user__last_name="Autrepole",
+    )
+    return staff.user
+
+
+@pytest.fixture
+def funder(funder_organisation):
+    user = UserFactory(email="funder@example.org", first_name="Fanny", last_name="Financeur")
+    AffiliationFactory(user=user, organisation=funder_organisation, job_title="Chargée d'affaires")
+    return user
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(
+        email="admin@example.org", is_staff=True, is_superuser=True, first_name="Ada"
+    )
+
+
+@pytest.fixture
+def persona(request):
+    """The persona named by indirect parametrisation: `@pytest.mark.parametrize("persona", …)`."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def client_for():
+    """`client_for(user)`: a test client signed in as `user`, or anonymous for None."""
+
+    def make(user):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def world(pole, other_pole, company, lab, unpublished):
+    """The objects the permission matrix builds its URLs from."""
+    return SimpleNamespace(
+        pole=pole, other_pole=other_pole, company=company, lab=lab, unpublished=unpublished
+    )

@@ -1,0 +1,209 @@
+"""Factories with unsurprising defaults, one per model the tests build.
+
+Names carry a zero-padded sequence number ("Entreprise 007") so that one name is never a
+substring of another, and contain no character that HTML escaping would change.
+Organisations go through `members.services.create_organisation`, so that identifiers are
+validated and the size category is derived exactly as in the application.
+"""
+
+import factory
+from allauth.account.models import EmailAddress
+from factory.django import DjangoModelFactory
+
+from members import services as member_services
+from members.identifiers import check_letter, make_siren, make_siret
+from members.models import (
+    Affiliation,
+    AffiliationRole,
+    Competence,
+    CompetenceFamily,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+from poles.models import Pole, PoleCategory, PoleStaff, PoleStaffRole, Region, ThemeFamily
+from poles.services import REGIONS
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    """A person who can sign in with `PASSWORD`; `verified=False` leaves the e-mail unverified."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n:03d}@example.org")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Martin{n:03d}")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if not create:
+            return
+        EmailAddress.objects.create(
+            user=self, email=self.email, primary=True, verified=extracted is not False
+        )
+
+
+class RegionFactory(DjangoModelFactory):
+    """A real region (INSEE code since 2016), created once: `RegionFactory(code="76")`."""
+
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Iterator(list(REGIONS))
+    name = factory.LazyAttribute(lambda o: REGIONS[o.code])
+
+
+class PoleFactory(DjangoModelFactory):
+    """A national digital pôle whose territory is its main region (plus `regions=[...]`)."""
+
+    class Meta:
+        model = Pole
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"pole-essai-{n:03d}")
+    name = factory.Sequence(lambda n: f"Pôle Essai {n:03d}")
+    short_name = factory.LazyAttribute(lambda o: o.name)
+    category = PoleCategory.NATIONAL
+    theme = "Logiciel et systèmes numériques"
+    theme_family = ThemeFamily.DIGITAL
+    main_region = factory.SubFactory(RegionFactory, code="11")
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        others = [
+            region if isinstance(region, Region) else RegionFactory(code=region)
+            for region in (extracted or [])
+        ]
+        self.regions.set([self.main_region, *others])
+
+
+class CompetenceFactory(DjangoModelFactory):
+    """A competence of the vocabulary; reuses the migrated entry of the same name if any."""
+
+    class Meta:
+        model = Competence
+        django_get_or_create = ("name",)
+
+    slug = factory.Sequence(lambda n: f"competence-essai-{n:03d}")
+    name = factory.Sequence(lambda n: f"Compétence Essai {n:03d}")
+    family = CompetenceFamily.DIGITAL
+
+
+class OrganisationFactory(DjangoModelFactory):
+    """A published SME (40 people, 5 M€ turnover) in Lyon with a valid SIREN and SIRET."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Entreprise {n:03d}")
+    kind = OrganisationKind.COMPANY
+    siren = factory.Sequence(lambda n: make_siren(f"{40000000 + n:08d}"))
+    siret = factory.LazyAttribute(lambda o: make_siret(o.siren, "0001") if o.siren else "")
+    headcount = 40
+    turnover_eur = 5_000_000
+    balance_sheet_eur = 3_000_000
+    city = "Lyon"
+    postcode = "69003"
+    region = factory.SubFactory(RegionFactory, code="84")
+    description = "Conçoit des systèmes embarqués pour l'industrie."
+    is_published = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return member_services.create_organisation(actor=None, **kwargs)
+
+
+class ResearchOrganisationFactory(OrganisationFactory):
+    """A public research laboratory identified by a valid RNSR number."""
+
+    name = factory.Sequence(lambda n: f"Laboratoire {n:03d}")
+    kind = OrganisationKind.RESEARCH
+    siren = ""
+    siret = ""
+    rnsr = factory.Sequence(lambda n: f"2002{n:05d}" + check_letter(f"2002{n:05d}"))
+    headcount = None
+    turnover_eur = None
+    balance_sheet_eur = None
+    city = "Toulouse"
+    postcode = "31400"
+    region = factory.SubFactory(RegionFactory, code="76")
+    description = "Unité mixte de recherche en matériaux."
+
+
+class TrainingOrganisationFactory(ResearchOrganisationFactory):
+    """A school or university identified by a valid UAI."""
+
+    name = factory.Sequence(lambda n: f"École {n:03d}")
+    kind = OrganisationKind.TRAINING
+    rnsr = ""
+    uai = factory.Sequence(lambda n: f"{690000 + n:07d}" + check_letter(f"{690000 + n:07d}"))
+    city = "Grenoble"
+    postcode = "38000"
+    region = factory.SubFactory(RegionFactory, code="84")
+    description = "École d'ingénieurs."
+
+
+class RtoOrganisationFactory(ResearchOrganisationFactory):
+    """An IRT or ITE (technological research institute)."""
+
+    name = factory.Sequence(lambda n: f"Institut Technologique {n:03d}")
+    kind = OrganisationKind.RTO
+    rnsr = ""
+    description = "Institut de recherche technologique."
+
+
+class OtherOrganisationFactory(ResearchOrganisationFactory):
+    """Any other organisation: a local authority, a bank, a chamber of commerce…"""
+
+    name = factory.Sequence(lambda n: f"Organisme {n:03d}")
+    kind = OrganisationKind.OTHER
+    rnsr = ""
+    city = "Paris"
+    postcode = "75013"
+    region = factory.SubFactory(RegionFactory, code="11")
+    description = "Organisme public."
+
+
+class AffiliationFactory(DjangoModelFactory):
+    """A user working for an organisation, as a plain member."""
+
+    class Meta:
+        model = Affiliation
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = AffiliationRole.MEMBER
+    job_title = "Ingénieur"
+
+
+class MembershipFactory(DjangoModelFactory):
+    """An active membership, in the collège the organisation most plausibly joins."""
+
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    pole = factory.SubFactory(PoleFactory)
+    status = MembershipStatus.ACTIVE
+    college = factory.LazyAttribute(lambda o: member_services.default_college(o.organisation))
+
+
+class PoleStaffFactory(DjangoModelFactory):
+    """An animator of a pôle; the user is staff, as `appoint_pole_staff` makes him."""
+
+    class Meta:
+        model = PoleStaff
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    pole = factory.SubFactory(PoleFactory)
+    role = PoleStaffRole.ANIMATOR

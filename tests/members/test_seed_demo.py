@@ -1,0 +1,190 @@
+"""`seed_demo`: demo organisations and accounts, reproducible from a seed, never in production."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+
+from members import identifiers
+from members.models import Affiliation, Membership, Organisation, OrganisationKind
+from poles.models import PoleStaff
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "demo-poles-2026"
+DEMO_EMAILS = [
+    "admin@poles.example",
+    "animateur@poles.example",
+    "entreprise@poles.example",
+    "labo@poles.example",
+    "financeur@poles.example",
+]
+
+
+def _seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--organisations", "30", "--seed", "3", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    return _seed()
+
+
+def _generated_organisations():
+    """The organisations drawn by the generator: all but those of the demo accounts."""
+    of_accounts = Affiliation.objects.filter(user__email__in=DEMO_EMAILS).values("organisation_id")
+    return Organisation.objects.exclude(pk__in=of_accounts)
+
+
+def test_seed_demo_creates_30_organisations_of_every_kind(seeded):
+    kinds = set(_generated_organisations().values_list("kind", flat=True))
+
+    assert seeded.startswith("organisations 30 (")
+    assert _generated_organisations().count() == 30
+    assert kinds == set(OrganisationKind.values)
+
+
+def test_seed_demo_identifiers_are_all_valid(seeded):
+    organisations = list(Organisation.objects.all())
+
+    companies = [o for o in organisations if o.kind == OrganisationKind.COMPANY]
+    assert companies
+    assert all(stdnum_siren.is_valid(o.siren) for o in companies)
+    assert all(stdnum_siret.is_valid(o.siret) for o in organisations if o.siret)
+    assert all(o.siret.startswith(o.siren) for o in organisations if o.siret)
+    assert all(identifiers.clean_uai(o.uai) == o.uai for o in organisations if o.uai)
+    assert all(identifiers.clean_rnsr(o.rnsr) == o.rnsr for o in organisations if o.rnsr)
+    assert all(o.size_category == "" for o in organisations if o.kind != "company")
+
+
+def test_seed_demo_organisations_are_members_of_poles(seeded):
+    members = Membership.objects.values("organisation").distinct().count()
+
+    assert members >= 30
+
+
+def test_seed_demo_accounts_sign_in_with_demo_password(seeded):
+    client = Client()
+
+    signed_in = {email: client.login(email=email, password=DEMO_PASSWORD) for email in DEMO_EMAILS}
+
+    assert signed_in == dict.fromkeys(DEMO_EMAILS, True)
+    assert set(
+        EmailAddress.objects.filter(email__in=DEMO_EMAILS, verified=True, primary=True).values_list(
+            "email", flat=True
+        )
+    ) == set(DEMO_EMAILS)
+
+
+def test_seed_demo_accounts_have_their_roles(seeded):
+    User = get_user_model()
+
+    admin = User.objects.get(email="admin@poles.example")
+    animator_poles = PoleStaff.objects.filter(user__email="animateur@poles.example")
+    company = Affiliation.objects.get(user__email="entreprise@poles.example").organisation
+    lab = Affiliation.objects.get(user__email="labo@poles.example").organisation
+    funder = Affiliation.objects.get(user__email="financeur@poles.example").organisation
+
+    assert (admin.is_superuser, admin.is_staff) == (True, True)
+    assert list(animator_poles.values_list("pole__slug", flat=True)) == ["systematic"]
+    assert animator_poles.get().user.is_staff is True
+    assert not User.objects.filter(email="entreprise@poles.example", is_staff=True).exists()
+    assert (company.kind, lab.kind, funder.kind) == ("company", "research", "other")
+    assert company.memberships.filter(pole__slug="systematic", status="active").exists()
+    assert lab.memberships.filter(pole__slug="systematic", status="active").exists()
+
+
+def test_seed_demo_prints_the_demo_accounts(seeded):
+    for email in DEMO_EMAILS:
+        assert email in seeded
+    assert DEMO_PASSWORD in seeded
+
+
+def test_seed_demo_same_seed_gives_same_data(settings):
+    # Arrange
+    settings.DEBUG = True
+
+    def snapshot():
+        return list(
+            Organisation.objects.order_by("name").values_list(
+                "name", "kind", "siren", "siret", "rnsr", "uai", "city", "size_category"
+            )
+        )
+
+    _seed()
+    first = snapshot()
+    Organisation.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+    # Act
+    _seed()
+
+    # Assert
+    assert snapshot() == first
+
+
+def test_seed_demo_other_seed_gives_other_names(settings):
+    settings.DEBUG = True
+    _seed()
+    first = set(_generated_organisations().values_list("name", flat=True))
+    Organisation.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+    call_command("seed_demo", "--organisations", "30", "--seed", "4", stdout=StringIO())
+
+    assert set(_generated_organisations().values_list("name", flat=True)) != first
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        _seed()
+
+    assert Organisation.objects.count() == 0
+
+
+def test_seed_demo_with_force_runs_with_debug_off(settings):
+    settings.DEBUG = False
+
+    _seed("--force")
+
+    assert _generated_organisations().count() == 30
+
+
+def test_seed_demo_refuses_database_with_organisations(settings):
+    settings.DEBUG = True
+    OrganisationFactory(name="Déjà Là")
+
+    with pytest.raises(CommandError, match="already has organisations"):
+        _seed()
+
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Déjà Là"]
+    assert get_user_model().objects.count() == 0
+
+
+def test_seed_demo_if_empty_skips_database_with_organisations(settings):
+    # `make setup` runs `seed_demo --if-empty` on every start: it must not fail once seeded.
+    settings.DEBUG = True
+    OrganisationFactory(name="Déjà Là")
+
+    _seed("--if-empty")
+
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["Déjà Là"]
+
+
+def test_seed_demo_if_empty_seeds_empty_database(settings):
+    settings.DEBUG = True
+
+    _seed("--if-empty")
+
+    assert _generated_organisations().count() == 30
