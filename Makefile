@@ -61,7 +61,7 @@ check: install .env
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install .env
-	$(PY) manage.py makemessages --locale en --no-obsolete --keyword=N_ --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 browser-deps:

@@ -213,18 +213,19 @@ ACCOUNT_RATE_LIMITS = {
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
     ACCOUNT_RATE_LIMITS = False
 
-# E-mail (Django 6.1 mailers): SMTP when EMAIL_HOST is set, the console otherwise.
-_email_host = env_str("EMAIL_HOST")
+# E-mail (Django 6.1 mailers): SMTP (to a local MTA by default) in production; in development
+# the console, unless EMAIL_HOST is set.
+_email_host = env_str("EMAIL_HOST", None if DEBUG else "localhost")
 if _email_host:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
-                "port": env_int("EMAIL_PORT", 587),
+                "port": env_int("EMAIL_PORT", 25),
                 "username": env_str("EMAIL_HOST_USER", ""),
                 "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
                 "timeout": env_int("EMAIL_TIMEOUT", 10),
             },
         }

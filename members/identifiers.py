@@ -13,7 +13,7 @@ from stdnum.fr import siret as stdnum_siret
 CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
 
-def N_(message: str) -> str:
+def gettext_noop(message: str) -> str:
     """Mark a message for translation without translating it (extracted by makemessages)."""
     return message
 
@@ -32,11 +32,11 @@ def clean_siren(value: str) -> str:
     try:
         return stdnum_siren.validate(number)
     except InvalidLength:
-        raise IdentifierError(N_("Le SIREN doit compter 9 chiffres.")) from None
+        raise IdentifierError(gettext_noop("Le SIREN doit compter 9 chiffres.")) from None
     except InvalidFormat:
-        raise IdentifierError(N_("Le SIREN ne doit contenir que des chiffres.")) from None
+        raise IdentifierError(gettext_noop("Le SIREN ne doit contenir que des chiffres.")) from None
     except InvalidChecksum:
-        raise IdentifierError(N_("SIREN invalide : sa clé de contrôle est fausse.")) from None
+        raise IdentifierError(gettext_noop("SIREN invalide : sa clé de contrôle est fausse.")) from None
 
 
 def clean_siret(value: str) -> str:
@@ -44,11 +44,11 @@ def clean_siret(value: str) -> str:
     try:
         return stdnum_siret.validate(number)
     except InvalidLength:
-        raise IdentifierError(N_("Le SIRET doit compter 14 chiffres.")) from None
+        raise IdentifierError(gettext_noop("Le SIRET doit compter 14 chiffres.")) from None
     except InvalidFormat:
-        raise IdentifierError(N_("Le SIRET ne doit contenir que des chiffres.")) from None
+        raise IdentifierError(gettext_noop("Le SIRET ne doit contenir que des chiffres.")) from None
     except (InvalidChecksum, InvalidComponent):
-        raise IdentifierError(N_("SIRET invalide : sa clé de contrôle est fausse.")) from None
+        raise IdentifierError(gettext_noop("SIRET invalide : sa clé de contrôle est fausse.")) from None
 
 
 def check_letter(digits: str) -> str:
@@ -60,12 +60,12 @@ def clean_uai(value: str) -> str:
     """UAI: 7 digits and a check letter, which must match."""
     number = _compact(value).upper()
     if len(number) != 8:
-        raise IdentifierError(N_("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
+        raise IdentifierError(gettext_noop("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
     digits, letter = number[:7], number[7]
     if not digits.isdigit() or not letter.isalpha():
-        raise IdentifierError(N_("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
+        raise IdentifierError(gettext_noop("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
     if check_letter(digits) != letter:
-        raise IdentifierError(N_("UAI invalide : sa lettre de contrôle est fausse."))
+        raise IdentifierError(gettext_noop("UAI invalide : sa lettre de contrôle est fausse."))
     return number
 
 
@@ -74,14 +74,14 @@ def clean_rnsr(value: str) -> str:
     number = _compact(value).upper()
     if len(number) != 10 or not number[:9].isdigit() or not number[9].isalpha():
         raise IdentifierError(
-            N_(
+            gettext_noop(
                 "Le numéro RNSR compte 10 caractères : l'année (4 chiffres), "
                 "un numéro (5 chiffres) et une lettre (ex. 200212720X)."
             )
         )
     year = int(number[:4])
     if not 1900 <= year <= 2100:
-        raise IdentifierError(N_("Le numéro RNSR doit commencer par une année (ex. 2002…)."))
+        raise IdentifierError(gettext_noop("Le numéro RNSR doit commencer par une année (ex. 2002…)."))
     return number
 
 
