@@ -36,7 +36,9 @@ def clean_siren(value: str) -> str:
     except InvalidFormat:
         raise IdentifierError(gettext_noop("Le SIREN ne doit contenir que des chiffres.")) from None
     except InvalidChecksum:
-        raise IdentifierError(gettext_noop("SIREN invalide : sa clé de contrôle est fausse.")) from None
+        raise IdentifierError(
+            gettext_noop("SIREN invalide : sa clé de contrôle est fausse.")
+        ) from None
 
 
 def clean_siret(value: str) -> str:
@@ -48,7 +50,9 @@ def clean_siret(value: str) -> str:
     except InvalidFormat:
         raise IdentifierError(gettext_noop("Le SIRET ne doit contenir que des chiffres.")) from None
     except (InvalidChecksum, InvalidComponent):
-        raise IdentifierError(gettext_noop("SIRET invalide : sa clé de contrôle est fausse.")) from None
+        raise IdentifierError(
+            gettext_noop("SIRET invalide : sa clé de contrôle est fausse.")
+        ) from None
 
 
 def check_letter(digits: str) -> str:
@@ -60,10 +64,14 @@ def clean_uai(value: str) -> str:
     """UAI: 7 digits and a check letter, which must match."""
     number = _compact(value).upper()
     if len(number) != 8:
-        raise IdentifierError(gettext_noop("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
+        raise IdentifierError(
+            gettext_noop("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J).")
+        )
     digits, letter = number[:7], number[7]
     if not digits.isdigit() or not letter.isalpha():
-        raise IdentifierError(gettext_noop("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J)."))
+        raise IdentifierError(
+            gettext_noop("L'UAI compte 7 chiffres suivis d'une lettre (ex. 0751717J).")
+        )
     if check_letter(digits) != letter:
         raise IdentifierError(gettext_noop("UAI invalide : sa lettre de contrôle est fausse."))
     return number
@@ -81,7 +89,9 @@ def clean_rnsr(value: str) -> str:
         )
     year = int(number[:4])
     if not 1900 <= year <= 2100:
-        raise IdentifierError(gettext_noop("Le numéro RNSR doit commencer par une année (ex. 2002…)."))
+        raise IdentifierError(
+            gettext_noop("Le numéro RNSR doit commencer par une année (ex. 2002…).")
+        )
     return number
 
 
