@@ -1,7 +1,9 @@
 """French first, English second; allauth ships its own French catalogue."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from tests.helpers import page_text
 
@@ -48,3 +50,50 @@ def test_set_language_switches_following_pages(client):
     response = client.get(reverse("account_login"))
 
     assert "Sign In" in page_text(response)
+
+
+def test_portal_pages_in_english_with_language_cookie(client):
+    client.cookies["django_language"] = "en"
+
+    response = client.get(reverse("poles:list"))
+
+    text = page_text(response)
+    assert "All regions" in text
+    assert "Toutes les régions" not in text
+
+
+def _unescape(text):
+    return text.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def _po_entries(path):
+    """(msgid, msgstr) pairs of the singular, context-free entries of a .po file."""
+    entries, msgid, msgstr, field, skip = [], None, None, None, False
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith(("msgctxt", "msgid_plural")):
+            skip = True
+        if line.startswith('msgid "'):
+            msgid, field = line[7:-1], "id"
+        elif line.startswith('msgstr "'):
+            msgstr, field = line[8:-1], "str"
+        elif line.startswith('"') and field == "id":
+            msgid += line[1:-1]
+        elif line.startswith('"') and field == "str":
+            msgstr += line[1:-1]
+        elif not line.strip():
+            if msgid and msgstr and not skip:
+                entries.append((_unescape(msgid), _unescape(msgstr)))
+            msgid = msgstr = field = None
+            skip = False
+    return entries
+
+
+def test_english_catalogue_is_complete_and_compiled():
+    po = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    entries = _po_entries(po)
+    assert len(entries) > 200
+
+    with translation.override("en"):
+        stale = [msgid for msgid, msgstr in entries if translation.gettext(msgid) != msgstr]
+
+    assert stale == []
