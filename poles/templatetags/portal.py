@@ -10,13 +10,9 @@ NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 
 
-def _group_thousands(number: int) -> str:
-    return f"{abs(number):,}".replace(",", NARROW_NBSP)
-
-
 @register.filter
-def euros(value) -> str:
-    """Format a whole number of euros the French way: 6000000 → "6 000 000 €".
+def thousands(value) -> str:
+    """Group a whole number's digits by thousands with narrow no-break spaces: 12500 → "12 500".
 
     Empty values give an empty string; anything that is not a number is returned unchanged.
     """
@@ -27,17 +23,13 @@ def euros(value) -> str:
     except (TypeError, ValueError):
         return value
     sign = "-" if number < 0 else ""
-    return f"{sign}{_group_thousands(number)}{NBSP}€"
+    return f"{sign}{abs(number):,}".replace(",", NARROW_NBSP)
 
 
 @register.filter
-def thousands(value) -> str:
-    """Group a whole number's digits by thousands with narrow no-break spaces: 12500 → "12 500"."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return value
-    sign = "-" if number < 0 else ""
-    return f"{sign}{_group_thousands(number)}"
+def euros(value) -> str:
+    """Format a whole number of euros the French way: 6000000 → "6 000 000 €"."""
+    grouped = thousands(value)
+    if grouped == "" or grouped is value:
+        return grouped
+    return f"{grouped}{NBSP}€"
