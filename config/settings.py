@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "members",
     "projects",
     "funding",
+    "audit",
 ]
 
 MIDDLEWARE = [

@@ -178,6 +178,15 @@ class Organisation(models.Model):
         blank=True,
     )
     website = models.URLField(_("site web"), blank=True)
+    contact_email = models.EmailField(
+        _("e-mail de contact"), blank=True, help_text=_("Visible des seuls membres connectés.")
+    )
+    phone = models.CharField(
+        _("téléphone"),
+        max_length=30,
+        blank=True,
+        help_text=_("Visible des seuls membres connectés."),
+    )
     description = models.TextField(_("description"), blank=True)
     competences = models.ManyToManyField(
         Competence, verbose_name=_("compétences"), related_name="organisations", blank=True
@@ -298,6 +307,11 @@ class Affiliation(models.Model):
         _("rôle"), max_length=10, choices=AffiliationRole.choices, default=AffiliationRole.MEMBER
     )
     job_title = models.CharField(_("fonction"), max_length=120, blank=True)
+    is_contact = models.BooleanField(
+        _("contact affiché"),
+        default=True,
+        help_text=_("Nom, fonction et e-mail montrés aux membres connectés sur la fiche."),
+    )
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
 
     class Meta:
@@ -361,6 +375,24 @@ class Membership(models.Model):
     college = models.CharField(_("collège"), max_length=20, choices=College.choices)
     start_date = models.DateField(_("début"), null=True, blank=True)
     end_date = models.DateField(_("fin"), null=True, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -383,3 +415,59 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.pole}"
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    APPROVED = "approved", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+
+
+class OrganisationJoinRequest(models.Model):
+    """A user asks to work for an existing organisation; one of its admins decides."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisateur"),
+        on_delete=models.CASCADE,
+        related_name="organisation_join_requests",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    job_title = models.CharField(_("fonction"), max_length=120, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=JoinRequestStatus.choices,
+        default=JoinRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande de rattachement")
+        verbose_name_plural = _("demandes de rattachement")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(status="pending"),
+                name="joinrequest_one_pending_per_user_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
