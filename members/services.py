@@ -6,18 +6,48 @@ as imports and demo data), validates with `full_clean()` and runs in a transacti
 
 from datetime import date
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from audit.services import record
 from members.models import (
     Affiliation,
     AffiliationRole,
     College,
+    JoinRequestStatus,
     Membership,
     MembershipStatus,
     Organisation,
+    OrganisationJoinRequest,
     OrganisationKind,
 )
+
+
+class MembershipError(Exception):
+    """A request that cannot be made or decided; the message says why, translated."""
+
+
+def send_templated_mail(*, template: str, to: list[str], context: dict, language=None) -> None:
+    """Render `<template>_subject.txt` and `<template>.txt` and send them after commit.
+
+    Written in the recipient's language when given, the portal's default otherwise.
+    """
+    recipients = [address for address in to if address]
+    if not recipients:
+        return
+
+    def send():
+        with translation.override(language or settings.LANGUAGE_CODE):
+            subject = render_to_string(f"{template}_subject.txt", context).strip()
+            body = render_to_string(f"{template}.txt", context)
+        send_mail(subject, body, None, recipients)
+
+    transaction.on_commit(send)
 
 
 def unique_organisation_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -45,6 +75,75 @@ def create_organisation(*, actor, competences=(), **fields) -> Organisation:
     organisation.save()
     if competences:
         organisation.competences.set(competences)
+    return organisation
+
+
+# Fields an organisation's admins may change from the portal (identifiers included: they are
+# validated again, and the size category derived again, on every change).
+EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "siren",
+    "siret",
+    "rnsr",
+    "uai",
+    "group_name",
+    "headcount",
+    "turnover_eur",
+    "balance_sheet_eur",
+    "address",
+    "postcode",
+    "city",
+    "region",
+    "website",
+    "contact_email",
+    "phone",
+    "description",
+    "keywords",
+    "is_published",
+)
+
+
+@transaction.atomic
+def update_organisation(
+    *, actor, organisation: Organisation, competences=None, **changes
+) -> Organisation:
+    """Apply `changes` (names from EDITABLE_FIELDS), validate, save only what changed.
+
+    Side effects: an audit entry listing the changed fields.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    original = Organisation.objects.get(pk=organisation.pk)
+    for field, value in changes.items():
+        setattr(organisation, field, value)
+    organisation.full_clean()
+    attnames = [
+        Organisation._meta.get_field(field).attname for field in (*EDITABLE_FIELDS, "size_category")
+    ]
+    changed = [
+        attname
+        for attname in attnames
+        if getattr(original, attname) != getattr(organisation, attname)
+    ]
+    if changed:
+        organisation.save(update_fields=[*changed, "updated_at"])
+    competences_changed = False
+    if competences is not None:
+        new = {competence.pk for competence in competences}
+        old = set(organisation.competences.values_list("pk", flat=True))
+        if new != old:
+            organisation.competences.set(new)
+            competences_changed = True
+    if changed or competences_changed:
+        record(
+            actor=actor,
+            action="organisation.update",
+            target=organisation,
+            summary=f"{organisation} : fiche modifiée",
+            fields=changed + (["competences"] if competences_changed else []),
+        )
     return organisation
 
 
@@ -89,3 +188,182 @@ def record_membership(
     membership.full_clean(validate_unique=False)
     membership.save()
     return membership
+
+
+@transaction.atomic
+def request_membership(
+    *, actor, organisation: Organisation, pole, college: str, motivation: str = ""
+) -> Membership:
+    """An organisation asks to join a pôle; the pôle's staff decide.
+
+    Refused if a request is already pending or the organisation is already a member; a
+    refused or lapsed membership may be asked for again. Side effects: audit entry, e-mail
+    to the pôle's staff.
+    """
+    membership = (
+        Membership.objects.select_for_update().filter(organisation=organisation, pole=pole).first()
+    )
+    if membership is not None and membership.status == MembershipStatus.PENDING:
+        raise MembershipError(
+            _("Une demande d'adhésion de %(organisation)s à %(pole)s est déjà en attente.")
+            % {"organisation": organisation, "pole": pole}
+        )
+    if membership is not None and membership.status == MembershipStatus.ACTIVE:
+        raise MembershipError(
+            _("%(organisation)s est déjà membre de %(pole)s.")
+            % {"organisation": organisation, "pole": pole}
+        )
+    if membership is None:
+        membership = Membership(organisation=organisation, pole=pole)
+    membership.status = MembershipStatus.PENDING
+    membership.college = college
+    membership.motivation = motivation
+    membership.requested_by = actor
+    membership.decided_by = None
+    membership.decided_at = None
+    membership.start_date = None
+    membership.end_date = None
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    record(
+        actor=actor,
+        action="membership.request",
+        target=membership,
+        summary=f"{organisation} demande à adhérer à {pole}",
+        pole=pole.slug,
+    )
+    staff_emails = list(pole.staff.values_list("user__email", flat=True))
+    send_templated_mail(
+        template="email/membership_requested",
+        to=staff_emails,
+        context={"membership": membership, "organisation": organisation, "pole": pole},
+    )
+    return membership
+
+
+@transaction.atomic
+def decide_membership(
+    *, actor, membership: Membership, approve: bool, note: str = ""
+) -> Membership:
+    """Approve or refuse a pending membership request (pôle staff).
+
+    Side effects: audit entry, e-mail to the person who asked and the organisation's admins.
+    """
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "pole", "requested_by")
+        .get(pk=membership.pk)
+    )
+    if membership.status != MembershipStatus.PENDING:
+        raise MembershipError(
+            _("La demande de %(organisation)s n'est plus en attente (%(status)s).")
+            % {"organisation": membership.organisation, "status": membership.get_status_display()}
+        )
+    now = timezone.now()
+    membership.status = MembershipStatus.ACTIVE if approve else MembershipStatus.REFUSED
+    membership.decided_by = actor
+    membership.decided_at = now
+    if approve:
+        membership.start_date = timezone.localdate(now)
+    membership.save(update_fields=["status", "decided_by", "decided_at", "start_date"])
+    record(
+        actor=actor,
+        action="membership.approve" if approve else "membership.refuse",
+        target=membership,
+        summary=(
+            f"Adhésion de {membership.organisation} à {membership.pole} "
+            + ("acceptée" if approve else "refusée")
+        ),
+        pole=membership.pole.slug,
+        note=note,
+    )
+    admins = membership.organisation.affiliations.filter(role=AffiliationRole.ADMIN)
+    recipients = {affiliation.user.email for affiliation in admins.select_related("user")}
+    if membership.requested_by_id:
+        recipients.add(membership.requested_by.email)
+    send_templated_mail(
+        template="email/membership_decided",
+        to=sorted(recipients),
+        context={"membership": membership, "approved": approve, "note": note},
+    )
+    return membership
+
+
+@transaction.atomic
+def request_to_join_organisation(
+    *, actor, organisation: Organisation, job_title: str = "", message: str = ""
+) -> OrganisationJoinRequest:
+    """`actor` asks to work for `organisation`; its admins decide.
+
+    Side effects: audit entry, e-mail to the organisation's admins.
+    """
+    if organisation.affiliations.filter(user=actor).exists():
+        raise MembershipError(
+            _("Vous êtes déjà rattaché à %(organisation)s.") % {"organisation": organisation}
+        )
+    if organisation.join_requests.filter(user=actor, status=JoinRequestStatus.PENDING).exists():
+        raise MembershipError(
+            _("Votre demande de rattachement à %(organisation)s est déjà en attente.")
+            % {"organisation": organisation}
+        )
+    join_request = OrganisationJoinRequest(
+        user=actor, organisation=organisation, job_title=job_title, message=message
+    )
+    join_request.full_clean()
+    join_request.save()
+    record(
+        actor=actor,
+        action="organisation.join_request",
+        target=organisation,
+        summary=f"{actor.email} demande à rejoindre {organisation}",
+    )
+    admins = organisation.affiliations.filter(role=AffiliationRole.ADMIN).select_related("user")
+    send_templated_mail(
+        template="email/join_requested",
+        to=[affiliation.user.email for affiliation in admins],
+        context={"join_request": join_request, "organisation": organisation},
+    )
+    return join_request
+
+
+@transaction.atomic
+def decide_join_request(
+    *, actor, join_request: OrganisationJoinRequest, approve: bool
+) -> OrganisationJoinRequest:
+    """An admin of the organisation accepts or declines; accepted people become members.
+
+    Side effects: affiliation (when accepted), audit entry, e-mail to the requester.
+    """
+    join_request = (
+        OrganisationJoinRequest.objects.select_for_update()
+        .select_related("user", "organisation")
+        .get(pk=join_request.pk)
+    )
+    if join_request.status != JoinRequestStatus.PENDING:
+        raise MembershipError(_("Cette demande a déjà été traitée."))
+    join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    if approve:
+        affiliate_user(
+            actor=actor,
+            user=join_request.user,
+            organisation=join_request.organisation,
+            job_title=join_request.job_title,
+        )
+    record(
+        actor=actor,
+        action="organisation.join_approve" if approve else "organisation.join_decline",
+        target=join_request.organisation,
+        summary=(
+            f"{join_request.user.email} → {join_request.organisation} : "
+            + ("accepté" if approve else "refusé")
+        ),
+    )
+    send_templated_mail(
+        template="email/join_decided",
+        to=[join_request.user.email],
+        context={"join_request": join_request, "approved": approve},
+    )
+    return join_request
