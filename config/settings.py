@@ -188,7 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "poles:home"
+LOGIN_REDIRECT_URL = "dashboard"
 
 # django-allauth: e-mail is the login, verified before first sign-in.
 ACCOUNT_LOGIN_METHODS = {"email"}

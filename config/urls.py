@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config import views
+from members import views as members_views
 
 admin.site.site_header = "Portail des pôles — administration"
 admin.site.site_title = "Portail des pôles"
@@ -12,6 +13,8 @@ admin.site.index_title = "Animation des pôles"
 urlpatterns = [
     path("", include("poles.urls")),
     path("organisations/", include("members.urls")),
+    path("recherches/", include("projects.urls")),
+    path("mon-espace/", members_views.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

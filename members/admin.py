@@ -1,12 +1,19 @@
 """Admin for members. Pôle animators see and edit only their pôles' members and memberships."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from members import permissions
+from members import exports, imports, permissions, services
 from members.models import (
     Affiliation,
     Competence,
@@ -15,6 +22,7 @@ from members.models import (
     Organisation,
     User,
 )
+from members.search import refresh_search_data
 
 
 class PoleScopedAdmin(admin.ModelAdmin):
@@ -128,6 +136,44 @@ class AffiliationInline(admin.TabularInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
+class OrganisationImportForm(forms.Form):
+    """Upload a CSV of organisations (see members.imports); animators pick one of their pôles."""
+
+    MAX_SIZE = 10 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        help_text=_("UTF-8, séparé par des virgules, avec la ligne d'en-tête ci-dessous."),
+    )
+    pole = forms.ModelChoiceField(
+        label=_("Pôle de rattachement"),
+        queryset=None,
+        help_text=_(
+            "Chaque organisation importée devient membre active de ce pôle, "
+            "si elle n'en est pas déjà membre."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Simulation : vérifier le fichier sans rien enregistrer"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        poles = permissions.staff_poles(user)
+        self.fields["pole"].queryset = poles
+        if user.is_superuser:
+            self.fields["pole"].required = False
+            self.fields["pole"].empty_label = _("— aucun (seulement les pôles du fichier) —")
+        else:
+            self.fields["pole"].empty_label = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise forms.ValidationError(_("Le fichier dépasse 10 Mo : découpez-le."))
+        return upload
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(PoleScopedAdmin):
     list_display = [
@@ -172,6 +218,75 @@ class OrganisationAdmin(PoleScopedAdmin):
     def active_memberships(self, obj):
         return obj.active_count
 
+    # --- Import and export (members.imports, members.exports) --------------------------------
+
+    actions = ["export_csv", "export_xlsx"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The admin saves the model directly: keep the directory's search data in step.
+        refresh_search_data([form.instance.pk])
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="members_organisation_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload form, then the report of the import (counts, rejected lines and reasons)."""
+        if not permissions.admin_can_manage_members(request.user):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = OrganisationImportForm(request.POST, request.FILES, user=request.user)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    report = imports.import_organisations(
+                        actor=request.user,
+                        data=upload.read(),
+                        pole=form.cleaned_data["pole"],
+                        dry_run=form.cleaned_data["dry_run"],
+                        source=upload.name,
+                    )
+                except imports.ImportFileError as error:
+                    form.add_error("file", str(error))
+        else:
+            form = OrganisationImportForm(user=request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Importer des organisations"),
+            "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
+            "report": report,
+            "columns": imports.COLUMNS,
+        }
+        return TemplateResponse(request, "admin/members/organisation/import.html", context)
+
+    def _export_poles(self, request):
+        return None if request.user.is_superuser else permissions.staff_poles(request.user)
+
+    def _download(self, content: bytes, content_type: str, extension: str) -> HttpResponse:
+        filename = f"organisations-{timezone.localdate():%Y-%m-%d}.{extension}"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description=_("Exporter en CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        content = exports.csv_bytes(queryset, poles=self._export_poles(request))
+        return self._download(content, exports.CSV_CONTENT_TYPE, "csv")
+
+    @admin.action(description=_("Exporter en XLSX"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        content = exports.xlsx_bytes(queryset, poles=self._export_poles(request))
+        return self._download(content, exports.XLSX_CONTENT_TYPE, "xlsx")
+
 
 @admin.register(Membership)
 class MembershipAdmin(PoleScopedAdmin):
@@ -181,9 +296,48 @@ class MembershipAdmin(PoleScopedAdmin):
     list_select_related = ["organisation", "pole"]
     autocomplete_fields = ["organisation"]
     date_hierarchy = "start_date"
+    readonly_fields = ["motivation", "requested_by", "decided_by", "decided_at", "created_at"]
+    actions = ["approve_requests", "refuse_requests"]
 
     def scoped_queryset(self, request):
         return permissions.admin_memberships(request.user)
+
+    def _decide(self, request, queryset, *, approve: bool):
+        done, errors = 0, []
+        for membership in queryset.select_related("organisation", "pole"):
+            try:
+                services.decide_membership(
+                    actor=request.user, membership=membership, approve=approve
+                )
+            except services.MembershipError as error:
+                errors.append(str(error))
+            else:
+                done += 1
+        if done:
+            message = (
+                ngettext(
+                    "%(count)d demande d'adhésion acceptée.",
+                    "%(count)d demandes d'adhésion acceptées.",
+                    done,
+                )
+                if approve
+                else ngettext(
+                    "%(count)d demande d'adhésion refusée.",
+                    "%(count)d demandes d'adhésion refusées.",
+                    done,
+                )
+            )
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
+        for error in errors:
+            self.message_user(request, error, messages.WARNING)
+
+    @admin.action(description=_("Accepter les demandes d'adhésion sélectionnées"))
+    def approve_requests(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Refuser les demandes d'adhésion sélectionnées"))
+    def refuse_requests(self, request, queryset):
+        self._decide(request, queryset, approve=False)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "pole":
@@ -197,6 +351,11 @@ class CompetenceAdmin(admin.ModelAdmin):
     list_filter = ["family"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A renamed competence changes what its organisations are found by.
+        refresh_search_data(obj.organisations.values_list("pk", flat=True))
 
 
 @admin.register(Affiliation)

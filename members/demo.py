@@ -35,8 +35,10 @@ from members.models import (
     Membership,
     MembershipStatus,
     Organisation,
+    OrganisationJoinRequest,
     OrganisationKind,
 )
+from members.search import deferred_refresh
 from members.services import (
     affiliate_user,
     create_organisation,
@@ -704,6 +706,9 @@ class SeedResult:
     users: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
     account_organisations: list[str] = field(default_factory=list)
+    requests: int = 0
+    partner_searches: int = 0
+    interests: int = 0
 
 
 @dataclass
@@ -1466,6 +1471,63 @@ def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
             )
         if not Pole.objects.exists():
             load_poles()
-        _Generator(seed).run(organisations, result)
+        # Competences are linked in bulk after the organisations are created: their search
+        # data is refreshed once, for all of them, at the end of the block.
+        with deferred_refresh():
+            _Generator(seed).run(organisations, result)
         create_demo_accounts(result)
+        result.requests = seed_requests(random.Random(seed + 2))
+        # Imported here: the projects app builds on the members app, not the reverse.
+        from projects.demo import seed_partner_searches
+
+        partner_searches = seed_partner_searches(random.Random(seed + 1))
+        result.partner_searches = partner_searches.partner_searches
+        result.interests = partner_searches.interests
     return result
+
+
+MEMBERSHIP_MOTIVATIONS = (
+    "Nous préparons un projet collaboratif et cherchons des partenaires dans le réseau du pôle.",
+    "Rejoindre l'écosystème du pôle pour nos recherches de financement et nos recrutements.",
+    "Participer aux groupes de travail thématiques et aux rendez-vous d'affaires du pôle.",
+)
+
+
+def seed_requests(rng: random.Random) -> int:
+    """Requests waiting for the demo personas: organisations asking to join the demo pôle (its
+    animator decides in the admin) and a newcomer asking to join the demo company (its admin
+    decides in his space). Written directly, without e-mails, like the rest of the demo."""
+    pole = Pole.objects.get(slug=DEMO_POLE)
+    candidates = list(
+        Organisation.objects.public()
+        .exclude(memberships__pole=pole)
+        .exclude(kind=OrganisationKind.OTHER)
+        .order_by("pk")[:200]
+    )
+    count = 0
+    for organisation in rng.sample(candidates, min(3, len(candidates))):
+        membership = Membership(
+            organisation=organisation,
+            pole=pole,
+            status=MembershipStatus.PENDING,
+            college=default_college(organisation),
+            motivation=rng.choice(MEMBERSHIP_MOTIVATIONS),
+        )
+        membership.full_clean()
+        membership.save()
+        count += 1
+    company = Organisation.objects.get(siren=DEMO_COMPANY_SIREN)
+    newcomer = get_user_model().objects.create_user(
+        email="nouvelle.recrue@cobotix-demo.example",
+        first_name="Inès",
+        last_name="Nouvelle",
+    )
+    newcomer.set_unusable_password()
+    newcomer.save(update_fields=["password"])
+    OrganisationJoinRequest.objects.create(
+        user=newcomer,
+        organisation=company,
+        job_title="Ingénieure roboticienne",
+        message="Je viens d'arriver au bureau d'études de Cobotix.",
+    )
+    return count + 1

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -203,6 +204,22 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
+    # Search data, derived from the fields above and the competences by
+    # members.search.refresh_search_data (which the services call); never edited by hand.
+    # `sort_name`: the name in lower case without accents, so that "École" sorts among the E
+    # (PostgreSQL's C collation and SQLite would put it after Z); keyset pagination runs on it.
+    sort_name = models.TextField(_("nom pour le tri"), blank=True, editable=False)
+    # Lower case, no accents: name, competences, keywords and city (PostgreSQL: trigram
+    # typo tolerance, GIN gin_trgm_ops index created by migration 0005 on PostgreSQL only).
+    search_names = models.TextField(_("texte de recherche court"), blank=True, editable=False)
+    # The same plus the description: the word matching of the SQLite fallback.
+    search_text = models.TextField(_("texte de recherche"), blank=True, editable=False)
+    # PostgreSQL full-text vector (french_unaccent, weights A name, B competences and keywords,
+    # C city, D description), GIN index created by migration 0005; stays NULL on SQLite.
+    search_vector = SearchVectorField(
+        _("vecteur de recherche"), null=True, blank=True, editable=False
+    )
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -227,6 +244,9 @@ class Organisation(models.Model):
         indexes = [
             models.Index(fields=["siren"], name="organisation_siren_idx"),
             models.Index(fields=["kind", "size_category"], name="organisation_kind_size_idx"),
+            models.Index(fields=["sort_name", "id"], name="organisation_sort_name_idx"),
+            # The two GIN indexes of the search (search_vector, search_names gin_trgm_ops) exist
+            # on PostgreSQL only: migration 0005 creates them, they cannot be declared here.
         ]
 
     def __str__(self) -> str:

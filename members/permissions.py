@@ -4,9 +4,11 @@ Every object access in views and the admin goes through these functions. Outside
 scope the answer is 404 (the object's existence is not revealed).
 """
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from members.models import AffiliationRole, Membership, Organisation
+from members.models import Affiliation, AffiliationRole, Membership, Organisation
 from poles.models import Pole
 
 
@@ -30,10 +32,11 @@ def organisations_visible_to(user):
         return public
     if user.is_superuser:
         return Organisation.objects.all()
+    # OR of small subqueries (no join, so no duplicates and no DISTINCT).
     return Organisation.objects.filter(
-        pk__in=public.values("pk")
-        .union(Organisation.objects.filter(affiliations__user=user).values("pk"))
-        .union(Organisation.objects.filter(memberships__pole__staff__user=user).values("pk"))
+        Q(is_published=True)
+        | Q(pk__in=Affiliation.objects.filter(user=user).values("organisation_id"))
+        | Q(pk__in=Membership.objects.filter(pole__staff__user=user).values("organisation_id"))
     )
 
 
@@ -47,6 +50,28 @@ def can_manage_organisation(user, organisation: Organisation) -> bool:
         organisation.affiliations.filter(user=user, role=AffiliationRole.ADMIN).exists()
         or organisation.memberships.filter(pole__staff__user=user).exists()
     )
+
+
+def can_see_contacts(user) -> bool:
+    """Contacts are for members: people affiliated to an organisation, pôle staff, admins."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or is_pole_staff(user) or user.affiliations.exists()
+
+
+def is_organisation_admin(user, organisation: Organisation) -> bool:
+    return (
+        user.is_authenticated
+        and organisation.affiliations.filter(user=user, role=AffiliationRole.ADMIN).exists()
+    )
+
+
+def get_organisation_to_manage(user, slug: str) -> Organisation:
+    """The organisation, if `user` may edit it: 404 when he cannot see it, 403 when he only can."""
+    organisation = get_organisation_for_user(user, slug)
+    if not can_manage_organisation(user, organisation):
+        raise PermissionDenied
+    return organisation
 
 
 def get_organisation_for_user(user, slug: str) -> Organisation:

@@ -9,7 +9,8 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from members.models import (
     OrganisationJoinRequest,
     OrganisationKind,
 )
+from members.search import refresh_search_data
 
 
 class MembershipError(Exception):
@@ -41,10 +43,14 @@ def send_templated_mail(*, template: str, to: list[str], context: dict, language
     if not recipients:
         return
 
+    def render(name: str) -> str:
+        # Plain-text mail: nothing is HTML-escaped (an apostrophe stays an apostrophe).
+        return get_template(name).template.render(Context(context, autoescape=False))
+
     def send():
         with translation.override(language or settings.LANGUAGE_CODE):
-            subject = render_to_string(f"{template}_subject.txt", context).strip()
-            body = render_to_string(f"{template}.txt", context)
+            subject = " ".join(render(f"{template}_subject.txt").split())
+            body = render(f"{template}.txt")
         send_mail(subject, body, None, recipients)
 
     transaction.on_commit(send)
@@ -75,6 +81,7 @@ def create_organisation(*, actor, competences=(), **fields) -> Organisation:
     organisation.save()
     if competences:
         organisation.competences.set(competences)
+    refresh_search_data([organisation.pk])
     return organisation
 
 
@@ -144,6 +151,24 @@ def update_organisation(
             summary=f"{organisation} : fiche modifiée",
             fields=changed + (["competences"] if competences_changed else []),
         )
+    refresh_search_data([organisation.pk])
+    return organisation
+
+
+@transaction.atomic
+def register_organisation(*, actor, competences=(), **fields) -> Organisation:
+    """A member puts his organisation on the portal and becomes its first admin.
+
+    Side effects: affiliation of `actor` as admin, audit entry.
+    """
+    organisation = create_organisation(actor=actor, competences=competences, **fields)
+    affiliate_user(actor=actor, user=actor, organisation=organisation, role=AffiliationRole.ADMIN)
+    record(
+        actor=actor,
+        action="organisation.register",
+        target=organisation,
+        summary=f"{organisation} créée par {actor.email}",
+    )
     return organisation
 
 
@@ -201,17 +226,19 @@ def request_membership(
     to the pôle's staff.
     """
     membership = (
-        Membership.objects.select_for_update().filter(organisation=organisation, pole=pole).first()
+        Membership.objects.select_for_update(of=("self",))
+        .filter(organisation=organisation, pole=pole)
+        .first()
     )
     if membership is not None and membership.status == MembershipStatus.PENDING:
         raise MembershipError(
             _("Une demande d'adhésion de %(organisation)s à %(pole)s est déjà en attente.")
-            % {"organisation": organisation, "pole": pole}
+            % {"organisation": organisation.name, "pole": pole.name}
         )
     if membership is not None and membership.status == MembershipStatus.ACTIVE:
         raise MembershipError(
             _("%(organisation)s est déjà membre de %(pole)s.")
-            % {"organisation": organisation, "pole": pole}
+            % {"organisation": organisation.name, "pole": pole.name}
         )
     if membership is None:
         membership = Membership(organisation=organisation, pole=pole)
@@ -250,7 +277,7 @@ def decide_membership(
     Side effects: audit entry, e-mail to the person who asked and the organisation's admins.
     """
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("organisation", "pole", "requested_by")
         .get(pk=membership.pk)
     )
@@ -335,7 +362,7 @@ def decide_join_request(
     Side effects: affiliation (when accepted), audit entry, e-mail to the requester.
     """
     join_request = (
-        OrganisationJoinRequest.objects.select_for_update()
+        OrganisationJoinRequest.objects.select_for_update(of=("self",))
         .select_related("user", "organisation")
         .get(pk=join_request.pk)
     )

@@ -1,21 +1,53 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from members import permissions
+from members import permissions, search, selectors, services
 from members.filters import OrganisationFilter
+from members.forms import (
+    FindOrganisationForm,
+    JoinOrganisationForm,
+    MembershipRequestForm,
+    OrganisationForm,
+)
 from members.models import Membership
+from members.services import EDITABLE_FIELDS
+from poles.models import Pole
 
 
 def organisation_list(request):
-    base = permissions.organisations_visible_to(request.user).select_related("region")
-    organisation_filter = OrganisationFilter(request.GET, queryset=base)
-    organisations = organisation_filter.qs if organisation_filter.is_valid() else base
-    page = Paginator(organisations.order_by("name", "pk"), 20).get_page(request.GET.get("page"))
+    """The directory: text search, facets with counts, results by relevance or by name.
+
+    With htmx, only the results and the facets are sent back (the facets out of band).
+    """
+    visible = permissions.organisations_visible_to(request.user)
+    directory = OrganisationFilter(request.GET, queryset=visible)
+    match = directory.text_match
+    facets = search.facet_counts(base=visible, text=match.condition, selected=directory.selected)
+    results = directory.qs.select_related("region").prefetch_related("competences")
+    if directory.order == search.SORT_RELEVANCE:
+        page = search.relevance_page(
+            results,
+            query=directory.text,
+            total=facets.total,
+            page=request.GET.get("page"),
+            widened=match.widened,
+        )
+    else:
+        page = search.name_page(
+            results,
+            total=facets.total,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+        )
     template = "members/organisation_list.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    response = render(request, template, {"filter": organisation_filter, "page": page})
+        template += "#refresh"
+    response = render(request, template, {"filter": directory, "facets": facets, "page": page})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -36,5 +68,165 @@ def organisation_detail(request, slug):
             "memberships": memberships,
             "competences": organisation.competences.order_by("name"),
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
+            "is_admin": permissions.is_organisation_admin(request.user, organisation),
+            "is_affiliated": request.user.is_authenticated
+            and organisation.affiliations.filter(user=request.user).exists(),
+            "contacts": _contacts(organisation)
+            if permissions.can_see_contacts(request.user)
+            else None,
         },
+    )
+
+
+def _contacts(organisation):
+    return (
+        organisation.affiliations.filter(is_contact=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+@login_required
+def organisation_edit(request, slug):
+    organisation = permissions.get_organisation_to_manage(request.user, slug)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in EDITABLE_FIELDS}
+        services.update_organisation(
+            actor=request.user,
+            organisation=form.instance,
+            competences=form.cleaned_data["competences"],
+            **changes,
+        )
+        messages.success(request, _("La fiche de l'organisation est à jour."))
+        return redirect(organisation)
+    return render(
+        request,
+        "members/organisation_form.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@login_required
+def organisation_create(request):
+    """Create one's organisation; an organisation already on the portal is joined instead."""
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST":
+        existing = selectors.organisation_with_identifiers(
+            siren=request.POST.get("siren", ""), siret=request.POST.get("siret", "")
+        )
+        if existing is not None:
+            messages.info(
+                request,
+                _(
+                    "%(organisation)s est déjà sur le portail : demandez à ses administrateurs "
+                    "de vous y rattacher."
+                )
+                % {"organisation": existing.name},
+            )
+            return redirect("members:join", slug=existing.slug)
+        if form.is_valid():
+            fields = {field: form.cleaned_data[field] for field in EDITABLE_FIELDS}
+            organisation = services.register_organisation(
+                actor=request.user, competences=form.cleaned_data["competences"], **fields
+            )
+            messages.success(
+                request,
+                _("%(organisation)s est créée ; vous en êtes l'administrateur.")
+                % {"organisation": organisation.name},
+            )
+            return redirect(organisation)
+    return render(request, "members/organisation_form.html", {"form": form, "organisation": None})
+
+
+@login_required
+def organisation_join(request, slug):
+    organisation = permissions.get_organisation_for_user(request.user, slug)
+    form = JoinOrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_to_join_organisation(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except services.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Votre demande est envoyée aux administrateurs de %(organisation)s.")
+                % {"organisation": organisation.name},
+            )
+            return redirect("dashboard")
+    return render(
+        request, "members/organisation_join.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@require_POST
+def join_request_decide(request, slug, pk):
+    organisation = permissions.get_organisation_for_user(request.user, slug)
+    if not permissions.is_organisation_admin(request.user, organisation):
+        raise PermissionDenied
+    join_request = get_object_or_404(organisation.join_requests, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.decide_join_request(actor=request.user, join_request=join_request, approve=approve)
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        template = (
+            _("%(email)s est rattaché à %(organisation)s.")
+            if approve
+            else _("La demande de %(email)s est refusée.")
+        )
+        messages.success(
+            request, template % {"email": join_request.user.email, "organisation": organisation}
+        )
+    return redirect("dashboard")
+
+
+@login_required
+def membership_request(request, slug):
+    organisation = permissions.get_organisation_for_user(request.user, slug)
+    if not (
+        request.user.is_superuser or permissions.is_organisation_admin(request.user, organisation)
+    ):
+        raise PermissionDenied
+    initial = {"college": services.default_college(organisation)}
+    if pole_slug := request.GET.get("pole"):
+        initial["pole"] = Pole.objects.filter(slug=pole_slug).first()
+    form = MembershipRequestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_membership(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except services.MembershipError as error:
+            form.add_error("pole", str(error))
+        else:
+            messages.success(
+                request,
+                _("La demande d'adhésion à %(pole)s est envoyée à l'équipe du pôle.")
+                % {"pole": form.cleaned_data["pole"].name},
+            )
+            return redirect("dashboard")
+    return render(
+        request,
+        "members/membership_request.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@login_required
+def dashboard(request):
+    """The member's own space: his organisations, their pôles, requests to decide or waiting."""
+    find_form = FindOrganisationForm(request.GET or None)
+    found = None
+    if find_form.is_valid():
+        found = selectors.organisations_matching_identity(request.user, find_form.cleaned_data["q"])
+    return render(
+        request,
+        "members/dashboard.html",
+        {**selectors.member_space(request.user), "find_form": find_form, "found": found},
     )

@@ -207,3 +207,75 @@ class PoleStaffFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory, is_staff=True)
     pole = factory.SubFactory(PoleFactory)
     role = PoleStaffRole.ANIMATOR
+
+
+# --- Partner searches (projects) ------------------------------------------------------------
+
+
+class PartnerSearchFactory(DjangoModelFactory):
+    """An open partner search, published through the service, expiring in 90 days.
+
+    The author is affiliated to the organisation if he is not yet. `competences` defaults to
+    one new competence. `status` and `expires_on` other than the defaults (a hidden search, a
+    date already past) are written after publication, as the workflow would have left them.
+    """
+
+    class Meta:
+        model = "projects.PartnerSearch"
+
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Recherche {n:03d}")
+    description = "Projet de cellule robotisée ; nous cherchons un laboratoire en vision."
+    target_call = ""
+
+    @classmethod
+    def _create(cls, model_class, *args, status=None, expires_on=None, competences=None, **kwargs):
+        from projects import services as project_services
+
+        author, organisation = kwargs.pop("author"), kwargs["organisation"]
+        Affiliation.objects.get_or_create(user=author, organisation=organisation)
+        kwargs["actor"] = author
+        partner_search = project_services.create_partner_search(
+            competences=competences if competences is not None else [CompetenceFactory()],
+            **kwargs,
+        )
+        changes = {}
+        if status is not None:
+            changes["status"] = status
+        if expires_on is not None:
+            changes["expires_on"] = expires_on
+        if changes:
+            model_class.objects.filter(pk=partner_search.pk).update(**changes)
+            partner_search.refresh_from_db()
+        return partner_search
+
+
+class InterestFactory(DjangoModelFactory):
+    """A pending interest of a research lab, expressed by one of its people."""
+
+    class Meta:
+        model = "projects.Interest"
+
+    posting = factory.SubFactory(PartnerSearchFactory)
+    organisation = factory.SubFactory(ResearchOrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    contribution = "Un banc de vision et deux doctorants."
+    motivation = "Le cas d'usage industriel nous manque."
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from projects import services as project_services
+
+        Affiliation.objects.get_or_create(user=kwargs["user"], organisation=kwargs["organisation"])
+        kwargs["actor"] = kwargs.pop("user")
+        kwargs["partner_search"] = kwargs.pop("posting")
+        return project_services.express_interest(**kwargs)
+
+
+class FollowFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.Follow"
+
+    user = factory.SubFactory(UserFactory)
+    posting = factory.SubFactory(PartnerSearchFactory)

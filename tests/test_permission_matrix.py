@@ -1,6 +1,6 @@
 """Every URL of the project × every persona → the expected answer, with its content.
 
-Adding a URL pattern to `poles`, `members` or `config` without a row here fails
+Adding a URL pattern to `poles`, `members`, `projects` or `config` without a row here fails
 `test_permission_matrix_lists_every_url_pattern`: decide who may open it, then add the row.
 """
 
@@ -11,7 +11,9 @@ from urllib.parse import quote
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from members.models import OrganisationJoinRequest
 from tests.conftest import PERSONAS
+from tests.factories import InterestFactory, PartnerSearchFactory, UserFactory
 
 # --- What a persona may get -------------------------------------------------------------------
 
@@ -57,12 +59,12 @@ class AdminLoginRedirect:
 
 
 class RedirectsTo:
-    def __init__(self, location: str, cookies: dict[str, str] | None = None):
+    def __init__(self, location: Text, cookies: dict[str, str] | None = None):
         self.location, self.cookies = location, cookies or {}
 
     def check(self, response, url, world):
         assert response.status_code == 302, f"{url}: {response.status_code}, expected 302"
-        assert response["Location"] == self.location
+        assert response["Location"] == _text(self.location, world)
         for name, value in self.cookies.items():
             assert response.cookies[name].value == value
 
@@ -134,9 +136,77 @@ def _unpublished(w):
     return w.unpublished.name
 
 
+TO_OWN_SPACE = RedirectsTo("/mon-espace/")
+
+# Who may edit the published company: its admin, the staff of its pôle, superusers.
+MANAGE_COMPANY = ("member", "animator", "admin")
+
+
+def _join_request(w):
+    """A pending request from a newcomer to join the company."""
+    return OrganisationJoinRequest.objects.create(
+        user=UserFactory(email="candidate@example.org"), organisation=w.company
+    )
+
+
 # Who may see the unpublished company: the people who work for it, the staff of a pôle it is
 # (even only applying to be) a member of, and superusers.
 SEES_UNPUBLISHED = {"member", "animator", "admin"}
+
+# Partner searches (the `projects:*` rows): who works for an organisation (and may publish);
+# who sees a hidden search of the company in Pôle Alpha (its people, Alpha's staff, superusers).
+# The searches and the interest are made on first use, once per world.
+AFFILIATED = ("member", "lab_member", "funder")
+SEES_HIDDEN_SEARCH = ("member", "animator", "admin")
+SEARCH = "Recherche de partenaires Alpha"
+HIDDEN_SEARCH = "Recherche masquée Alpha"
+
+
+def _made(*objects):
+    """kwargs of a URL without parameters, once the objects it should show exist."""
+    return {}
+
+
+def _company_admin(w):
+    return w.company.affiliations.get(user__email="member@example.org").user
+
+
+def _search(w):
+    if not hasattr(w, "search"):
+        w.search = PartnerSearchFactory(
+            author=_company_admin(w), organisation=w.company, pole=w.pole, title=SEARCH
+        )
+    return w.search
+
+
+def _hidden_search(w):
+    if not hasattr(w, "hidden_search"):
+        w.hidden_search = PartnerSearchFactory(
+            author=_company_admin(w),
+            organisation=w.company,
+            pole=w.pole,
+            title=HIDDEN_SEARCH,
+            status="hidden",
+        )
+    return w.hidden_search
+
+
+def _interest(w):
+    """A pending interest of the laboratory in `_search`."""
+    if not hasattr(w, "interest"):
+        w.interest = InterestFactory(
+            posting=_search(w), organisation=w.lab, user__email="interested@example.org"
+        )
+    return w.interest
+
+
+def _search_url(w):
+    return reverse("projects:detail", kwargs={"pk": _search(w).pk})
+
+
+def _hidden_search_url(w):
+    return reverse("projects:detail", kwargs={"pk": _hidden_search(w).pk})
+
 
 MATRIX = [
     Case("poles:home", everyone(Shows('name="q"'))),
@@ -175,10 +245,83 @@ MATRIX = [
         variant="unpublished",
         kwargs=lambda w: {"slug": w.unpublished.slug},
     ),
+    Case("dashboard", {"anonymous": LoginRedirect(), **signed_in(Shows("Mon espace"))}),
+    Case("members:create", {"anonymous": LoginRedirect(), **signed_in(Shows('name="siret"'))}),
+    Case(
+        "members:edit",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            **dict.fromkeys(MANAGE_COMPANY, Shows('name="siret"', _company)),
+        },
+        kwargs=lambda w: {"slug": w.company.slug},
+    ),
+    Case(
+        "members:edit",
+        {
+            **everyone(NotFound(_unpublished)),
+            "anonymous": LoginRedirect(),
+            "member": Forbidden(),
+            "animator": Shows('name="siret"', _unpublished),
+            "admin": Shows('name="siret"', _unpublished),
+        },
+        variant="unpublished",
+        kwargs=lambda w: {"slug": w.unpublished.slug},
+    ),
+    Case(
+        "members:join",
+        {"anonymous": LoginRedirect(), **signed_in(Shows('name="job_title"', _company))},
+        kwargs=lambda w: {"slug": w.company.slug},
+    ),
+    Case(
+        "members:join",
+        {
+            persona: Shows('name="job_title"', _unpublished)
+            if persona in SEES_UNPUBLISHED
+            else NotFound(_unpublished)
+            for persona in PERSONAS
+        }
+        | {"anonymous": LoginRedirect()},
+        variant="unpublished",
+        kwargs=lambda w: {"slug": w.unpublished.slug},
+    ),
+    Case(
+        "members:join_request_decide",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            "member": RedirectsTo("/mon-espace/"),
+        },
+        kwargs=lambda w: {"slug": w.company.slug, "pk": _join_request(w).pk},
+        method="post",
+        data={"decision": "decline"},
+    ),
+    Case(
+        "members:join_request_decide",
+        everyone(NotAllowed("POST")) | {"anonymous": LoginRedirect()},
+        variant="get",
+        kwargs=lambda w: {"slug": w.company.slug, "pk": _join_request(w).pk},
+    ),
+    Case(
+        "members:membership_request",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            "member": Shows('name="motivation"', _company),
+            "admin": Shows('name="motivation"', _company),
+        },
+        kwargs=lambda w: {"slug": w.company.slug},
+    ),
     # allauth: only these two pages are in the matrix, for the personas' sake; signed-in
     # people are sent home.
-    Case("account_login", {"anonymous": Shows('name="password"'), **signed_in(RedirectsTo("/"))}),
-    Case("account_signup", {"anonymous": Shows('name="password2"'), **signed_in(RedirectsTo("/"))}),
+    Case(
+        "account_login",
+        {"anonymous": Shows('name="password"'), **signed_in(RedirectsTo("/mon-espace/"))},
+    ),
+    Case(
+        "account_signup",
+        {"anonymous": Shows('name="password2"'), **signed_in(RedirectsTo("/mon-espace/"))},
+    ),
     Case(
         "admin:index",
         {
@@ -200,6 +343,134 @@ MATRIX = [
     ),
     Case("healthz", everyone(Shows("ok"))),
     Case("healthz", everyone(NotAllowed("GET")), variant="post", method="post"),
+    # Partner searches (projects): members only. `_search` is open, by `member` for the company;
+    # `_hidden_search` is hidden by moderation. Helpers below the list.
+    Case(
+        "projects:list",
+        {"anonymous": LoginRedirect(), **signed_in(Shows(SEARCH, hides=(HIDDEN_SEARCH,)))},
+        kwargs=lambda w: _made(_search(w), _hidden_search(w)),
+    ),
+    Case(
+        "projects:create",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            **dict.fromkeys(AFFILIATED, Shows('name="competences_wanted"')),
+        },
+    ),
+    Case(
+        "projects:my_interests", {"anonymous": LoginRedirect(), **signed_in(Shows("Mes intérêts"))}
+    ),
+    Case(
+        "projects:detail",
+        {
+            **signed_in(Shows(SEARCH, hides=("Marques d'intérêt reçues",))),
+            "anonymous": LoginRedirect(),
+            "member": Shows(SEARCH, "Marques d'intérêt reçues", "Partenaires suggérés"),
+        },
+        kwargs=lambda w: {"pk": _search(w).pk},
+    ),
+    Case(
+        "projects:detail",
+        {
+            **everyone(NotFound(HIDDEN_SEARCH)),
+            "anonymous": LoginRedirect(),
+            **dict.fromkeys(SEES_HIDDEN_SEARCH, Shows(HIDDEN_SEARCH, "masquée par la modération")),
+        },
+        variant="hidden",
+        kwargs=lambda w: {"pk": _hidden_search(w).pk},
+    ),
+    Case(
+        "projects:detail",
+        {**signed_in(NotFound()), "anonymous": LoginRedirect()},
+        variant="unknown pk",
+        kwargs=lambda w: {"pk": 999999},
+    ),
+    Case(
+        "projects:edit",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            "member": Shows('name="title"', SEARCH),
+        },
+        kwargs=lambda w: {"pk": _search(w).pk},
+    ),
+    Case(
+        "projects:edit",
+        {
+            **everyone(NotFound(HIDDEN_SEARCH)),
+            "anonymous": LoginRedirect(),
+            "member": Shows('name="title"', HIDDEN_SEARCH),
+            "animator": Forbidden(),
+            "admin": Forbidden(),
+        },
+        variant="hidden",
+        kwargs=lambda w: {"pk": _hidden_search(w).pk},
+    ),
+    Case(
+        "projects:close",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            "member": Shows("Clôturer la recherche ?", SEARCH),
+        },
+        kwargs=lambda w: {"pk": _search(w).pk},
+    ),
+    Case(
+        "projects:express_interest",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            # The author may not; the others need an organisation. An empty form: its errors.
+            "lab_member": Shows("Dites ce que votre organisation apporterait au projet."),
+            "funder": Shows("Dites ce que votre organisation apporterait au projet."),
+        },
+        kwargs=lambda w: {"pk": _search(w).pk},
+        method="post",
+    ),
+    Case(
+        "projects:express_interest",
+        {**everyone(NotAllowed("POST")), "anonymous": LoginRedirect()},
+        variant="get",
+        kwargs=lambda w: {"pk": _search(w).pk},
+    ),
+    Case(
+        "projects:follow",
+        {**signed_in(RedirectsTo(_search_url)), "anonymous": LoginRedirect()},
+        kwargs=lambda w: {"pk": _search(w).pk},
+        method="post",
+    ),
+    Case(
+        "projects:follow",
+        {**signed_in(NotFound(HIDDEN_SEARCH)), "anonymous": LoginRedirect()}
+        | dict.fromkeys(SEES_HIDDEN_SEARCH, RedirectsTo(_hidden_search_url)),
+        variant="hidden",
+        kwargs=lambda w: {"pk": _hidden_search(w).pk},
+        method="post",
+    ),
+    Case(
+        "projects:unfollow",
+        {**signed_in(RedirectsTo(_search_url)), "anonymous": LoginRedirect()},
+        kwargs=lambda w: {"pk": _search(w).pk},
+        method="post",
+    ),
+    Case(
+        "projects:answer_interest",
+        {
+            **everyone(Forbidden()),
+            "anonymous": LoginRedirect(),
+            "member": RedirectsTo(lambda w: f"{_search_url(w)}#interets"),
+        },
+        kwargs=lambda w: {"pk": _interest(w).pk},
+        method="post",
+        data={"decision": "decline"},
+    ),
+    Case(
+        "projects:answer_interest",
+        {**everyone(NotAllowed("POST")), "anonymous": LoginRedirect()},
+        variant="get",
+        kwargs=lambda w: {"pk": _interest(w).pk},
+    ),
 ]
 
 # URL names deliberately left out: allauth's own pages (`account_*`, tested by allauth and by

@@ -123,3 +123,12 @@ def page(browser, live_server, console_errors, request):
         page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     context.close()
     assert console_errors == [], "errors in the browser console"
+
+
+def pytest_collection_modifyitems(items):
+    # The live server needs committed data, so these tests flush the database afterwards;
+    # serialized rollback then restores what the migrations put there (the competence
+    # vocabulary) for the tests that run after them.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))

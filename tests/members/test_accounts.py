@@ -119,7 +119,7 @@ def test_confirmation_link_post_verifies_then_signin_works(client, mailoutbox):
 
     # Assert
     assert EmailAddress.objects.get(email="nouvelle@example.org").verified is True
-    assert response["Location"] == reverse("poles:home")
+    assert response["Location"] == reverse("dashboard")
     user = get_user_model().objects.get(email="nouvelle@example.org")
     assert _signed_in_user_id(client) == str(user.pk)
 
@@ -139,7 +139,7 @@ def test_signin_verified_user_by_email(client):
 
     response = _sign_in(client, email="camille@example.org", password=PASSWORD)
 
-    assert response["Location"] == reverse("poles:home")
+    assert response["Location"] == reverse("dashboard")
     assert _signed_in_user_id(client) == str(user.pk)
 
 

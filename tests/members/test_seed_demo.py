@@ -11,7 +11,13 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from members import identifiers
-from members.models import Affiliation, Membership, Organisation, OrganisationKind
+from members.models import (
+    Affiliation,
+    Membership,
+    Organisation,
+    OrganisationJoinRequest,
+    OrganisationKind,
+)
 from poles.models import PoleStaff
 from tests.factories import OrganisationFactory
 
@@ -107,6 +113,20 @@ def test_seed_demo_prints_the_demo_accounts(seeded):
     for email in DEMO_EMAILS:
         assert email in seeded
     assert DEMO_PASSWORD in seeded
+
+
+def test_seed_demo_leaves_requests_for_the_personas_to_decide(seeded):
+    pending = Membership.objects.filter(pole__slug="systematic", status="pending")
+    join_requests = OrganisationJoinRequest.objects.filter(
+        organisation__affiliations__user__email="entreprise@poles.example", status="pending"
+    )
+
+    assert pending.count() == 3
+    assert all(membership.motivation for membership in pending)
+    assert [request.user.email for request in join_requests] == [
+        "nouvelle.recrue@cobotix-demo.example"
+    ]
+    assert "requests waiting for a decision 4" in seeded
 
 
 def test_seed_demo_same_seed_gives_same_data(settings):

@@ -59,6 +59,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"company sizes: {company_sizes}; groups of 2+ companies {result.groups}")
         self.stdout.write(
+            f"requests waiting for a decision {result.requests}, "
+            f"partner searches {result.partner_searches}, interests {result.interests}"
+        )
+        self.stdout.write(
             f"demo accounts ({len(result.accounts)}), with their organisations: "
             + "; ".join(result.account_organisations)
         )

@@ -1,0 +1,117 @@
+"""Who may see or act on partner searches and interests.
+
+Every object access in views and the admin goes through these functions. Outside the user's
+scope (`PartnerSearch.objects.visible_to`) the answer is 404; in scope without the role
+(not the author, no organisation to speak for) it is 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from members.models import Affiliation, Organisation
+from members.permissions import admin_can_manage_members, staff_poles
+from projects.models import Interest, PartnerSearch
+
+
+def get_partner_search_for_user(user, pk: int) -> PartnerSearch:
+    try:
+        return (
+            PartnerSearch.objects.visible_to(user)
+            .select_related("author", "organisation", "region_wanted", "pole")
+            .get(pk=pk)
+        )
+    except PartnerSearch.DoesNotExist:
+        raise Http404 from None
+
+
+def is_author(user, partner_search: PartnerSearch) -> bool:
+    return user.is_authenticated and user.pk == partner_search.author_id
+
+
+def get_partner_search_to_edit(user, pk: int) -> PartnerSearch:
+    """The search if `user` wrote it: 404 when he cannot see it, 403 when he only can."""
+    partner_search = get_partner_search_for_user(user, pk)
+    if not is_author(user, partner_search):
+        raise PermissionDenied
+    return partner_search
+
+
+def is_of_posting_organisation(user, partner_search: PartnerSearch) -> bool:
+    return (
+        user.is_authenticated
+        and Affiliation.objects.filter(
+            user=user, organisation_id=partner_search.organisation_id
+        ).exists()
+    )
+
+
+def can_see_interests_and_suggestions(user, partner_search: PartnerSearch) -> bool:
+    """The author and his colleagues of the posting organisation."""
+    return is_author(user, partner_search) or is_of_posting_organisation(user, partner_search)
+
+
+def organisations_for_posting(user):
+    """The organisations `user` may publish a partner search for: those he works for."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(affiliations__user=user).order_by("name")
+
+
+def organisations_for_interest(user, partner_search: PartnerSearch):
+    """The organisations `user` may speak for on this search: his, except the posting one."""
+    return organisations_for_posting(user).exclude(pk=partner_search.organisation_id)
+
+
+def can_express_interest(user, partner_search: PartnerSearch) -> bool:
+    """Not the author, and working for an organisation other than the posting one."""
+    return (
+        user.is_authenticated
+        and not is_author(user, partner_search)
+        and organisations_for_interest(user, partner_search).exists()
+    )
+
+
+def get_interest_to_answer(user, pk: int) -> Interest:
+    """An interest in a search `user` wrote: 404 if he cannot see the search, 403 otherwise."""
+    interest = (
+        Interest.objects.filter(posting__in=PartnerSearch.objects.visible_to(user))
+        .select_related("posting", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if interest is None:
+        raise Http404
+    if not is_author(user, interest.posting):
+        raise PermissionDenied
+    return interest
+
+
+def can_moderate(user, partner_search: PartnerSearch) -> bool:
+    """Superusers, and the staff of the pôle the search is attached to."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        partner_search.pole_id is not None
+        and staff_poles(user).filter(pk=partner_search.pole_id).exists()
+    )
+
+
+# --- Django admin ------------------------------------------------------------------------------
+# Superusers see every search; a pôle's staff see the searches attached to their pôles and
+# moderate them with the admin actions (which call the moderation service).
+
+
+def admin_can_moderate(user) -> bool:
+    return admin_can_manage_members(user)
+
+
+def admin_partner_searches(user):
+    if user.is_superuser:
+        return PartnerSearch.objects.all()
+    return PartnerSearch.objects.filter(pole__in=staff_poles(user))
+
+
+def admin_interests(user):
+    return Interest.objects.filter(posting__in=admin_partner_searches(user))
