@@ -140,6 +140,11 @@ def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def tolerates_typos() -> bool:
+    """Whether this database's engine finds words despite small typos (trigrams)."""
+    return _is_postgresql()
+
+
 # --- Keeping the search data up to date -----------------------------------------------------
 
 

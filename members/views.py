@@ -47,7 +47,16 @@ def organisation_list(request):
     template = "members/organisation_list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#refresh"
-    response = render(request, template, {"filter": directory, "facets": facets, "page": page})
+    response = render(
+        request,
+        template,
+        {
+            "filter": directory,
+            "facets": facets,
+            "page": page,
+            "tolerates_typos": search.tolerates_typos(),
+        },
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -540,3 +540,12 @@ def test_deferred_refresh_refreshes_once_at_the_end(django_assert_num_queries):
         "energie 1",
         "energie 2",
     ]
+
+
+def test_search_help_promises_typo_tolerance_only_where_it_exists(client):
+    from django.db import connection
+
+    text = page_text(client.get(reverse("members:list")))
+
+    assert "Les accents et les majuscules sont ignorés" in text
+    assert ("fautes de frappe légères sont tolérées" in text) == (connection.vendor == "postgresql")
