@@ -66,6 +66,17 @@ def is_organisation_admin(user, organisation: Organisation) -> bool:
     )
 
 
+def is_affiliated(user, organisation: Organisation) -> bool:
+    return user.is_authenticated and organisation.affiliations.filter(user=user).exists()
+
+
+def can_request_membership(user, organisation: Organisation) -> bool:
+    """Asking a pôle for membership commits the organisation: its admins (and superusers)."""
+    return user.is_authenticated and (
+        user.is_superuser or is_organisation_admin(user, organisation)
+    )
+
+
 def get_organisation_to_manage(user, slug: str) -> Organisation:
     """The organisation, if `user` may edit it: 404 when he cannot see it, 403 when he only can."""
     organisation = get_organisation_for_user(user, slug)

@@ -78,8 +78,7 @@ def organisation_detail(request, slug):
             "competences": organisation.competences.order_by("name"),
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
             "is_admin": permissions.is_organisation_admin(request.user, organisation),
-            "is_affiliated": request.user.is_authenticated
-            and organisation.affiliations.filter(user=request.user).exists(),
+            "is_affiliated": permissions.is_affiliated(request.user, organisation),
             "contacts": _contacts(organisation)
             if permissions.can_see_contacts(request.user)
             else None,
@@ -198,9 +197,7 @@ def join_request_decide(request, slug, pk):
 @login_required
 def membership_request(request, slug):
     organisation = permissions.get_organisation_for_user(request.user, slug)
-    if not (
-        request.user.is_superuser or permissions.is_organisation_admin(request.user, organisation)
-    ):
+    if not permissions.can_request_membership(request.user, organisation):
         raise PermissionDenied
     initial = {"college": services.default_college(organisation)}
     if pole_slug := request.GET.get("pole"):
