@@ -1,0 +1,166 @@
+"""Calls for projects and their rates and thresholds (the eligibility rules)."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from funding.eligibility import Rules
+
+UNCONFIRMED = _("Non confirmé par les sources : vérifiez dans le cahier des charges de l'appel.")
+
+
+def _rate(verbose_name, help_text, default=None):
+    kwargs = {"default": default} if default is not None else {}
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=4, help_text=help_text, **kwargs
+    )
+
+
+class Call(models.Model):
+    """A call for projects (e.g. AAP FUI n°21) with its aid rates and eligibility thresholds.
+
+    Rates and shares are fractions (0.45 = 45 %). Staff edit them in the admin.
+    """
+
+    slug = models.SlugField(_("identifiant"), max_length=40, unique=True)
+    scheme = models.CharField(_("dispositif"), max_length=40, help_text=_("Par exemple « FUI »."))
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("intitulé"), max_length=200)
+    opens_at = models.DateTimeField(_("ouverture"))
+    closes_at = models.DateTimeField(_("date limite"))
+
+    rate_pme_in_territory = _rate(
+        _("taux PME sur le territoire"),
+        _("PME située sur le territoire d'un pôle labellisateur (part des dépenses)."),
+    )
+    rate_pme_elsewhere = _rate(_("taux PME hors territoire"), _("PME située ailleurs."))
+    rate_eti_in_territory = _rate(
+        _("taux ETI sur le territoire"),
+        _("ETI située sur le territoire d'un pôle labellisateur."),
+    )
+    rate_other_company = _rate(
+        _("taux autres entreprises"), _("Grandes entreprises, et ETI hors territoire.")
+    )
+    rate_research_marginal = _rate(
+        _("taux recherche, coûts marginaux"),
+        _(
+            "Organisme de recherche ou de formation aidé sur ses coûts marginaux "
+            "(100 % ; non confirmé pour FUI 25)."
+        ),
+        default=Decimal("1"),
+    )
+    rate_research_full = _rate(
+        _("taux recherche, coûts complets"),
+        _(
+            "Organisme de recherche ou de formation aidé sur ses coûts complets "
+            "(40 % ; non confirmé pour FUI 25)."
+        ),
+        default=Decimal("0.4"),
+    )
+    rate_rto = _rate(
+        _("taux IRT / ITE"),
+        _(
+            "Non confirmé par les sources : par défaut, le même que celui de la recherche "
+            "en coûts complets."
+        ),
+        default=Decimal("0.4"),
+    )
+    rate_other = _rate(
+        _("taux autres organismes"),
+        _("Non confirmé par les sources : par défaut 0 (collectivités, associations…)."),
+        default=Decimal("0"),
+    )
+
+    min_companies = models.PositiveSmallIntegerField(
+        _("entreprises indépendantes, minimum"),
+        default=2,
+        help_text=_("Les entreprises d'un même groupe comptent pour une."),
+    )
+    min_research_training = models.PositiveSmallIntegerField(
+        _("organismes de recherche ou de formation, minimum"),
+        default=1,
+        help_text=_("Un IRT ou un ITE ne compte pas."),
+    )
+    territory_labelling_min = _rate(
+        _("part minimale des dépenses sur le territoire des pôles labellisateurs"),
+        _("Part des dépenses de R&D (0,5 = 50 %)."),
+        default=Decimal("0.5"),
+    )
+    territory_lead_min = _rate(
+        _("part minimale des dépenses sur le territoire du pôle chef de file"),
+        _("Part des dépenses de R&D (0,25 = 25 %)."),
+        default=Decimal("0.25"),
+    )
+    partner_share_max = _rate(
+        _("part maximale des dépenses d'un partenaire"),
+        _("Aucun partenaire ne peut porter plus que cette part (0,7 = 70 %)."),
+        default=Decimal("0.7"),
+    )
+    lab_aid_share_max = _rate(
+        _("part de l'aide aux laboratoires au-delà de laquelle justifier"),
+        _("Avertissement, pas une règle bloquante (0,4 = 40 %)."),
+        default=Decimal("0.4"),
+    )
+    aid_min_eur = models.PositiveIntegerField(
+        _("aide minimale conseillée (€)"),
+        default=750_000,
+        help_text=_(
+            "Avertissement : en dessous, le projet relève plutôt des aides à l'innovation "
+            "de Bpifrance."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("appel à projets")
+        verbose_name_plural = _("appels à projets")
+        ordering = ["-closes_at"]
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 0}) & Q(**{f"{name}__lte": 1}),
+                    name=f"call_{name}_between_0_and_1",
+                )
+                for name in (
+                    "rate_pme_in_territory",
+                    "rate_pme_elsewhere",
+                    "rate_eti_in_territory",
+                    "rate_other_company",
+                    "rate_research_marginal",
+                    "rate_research_full",
+                    "rate_rto",
+                    "rate_other",
+                    "territory_labelling_min",
+                    "territory_lead_min",
+                    "partner_share_max",
+                    "lab_aid_share_max",
+                )
+            ],
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def rules(self) -> Rules:
+        """The engine's view of this call."""
+        return Rules(
+            rate_pme_in_territory=self.rate_pme_in_territory,
+            rate_pme_elsewhere=self.rate_pme_elsewhere,
+            rate_eti_in_territory=self.rate_eti_in_territory,
+            rate_other_company=self.rate_other_company,
+            rate_research_marginal=self.rate_research_marginal,
+            rate_research_full=self.rate_research_full,
+            rate_rto=self.rate_rto,
+            rate_other=self.rate_other,
+            min_companies=self.min_companies,
+            min_research_training=self.min_research_training,
+            territory_labelling_min=self.territory_labelling_min,
+            territory_lead_min=self.territory_lead_min,
+            partner_share_max=self.partner_share_max,
+            lab_aid_share_max=self.lab_aid_share_max,
+            aid_min_eur=Decimal(self.aid_min_eur),
+        )
