@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/", include("members.urls")),
     path("recherches/", include("projects.urls")),
     path("mon-espace/", members_views.dashboard, name="dashboard"),
+    path("eligibility/", include("funding.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -312,6 +312,26 @@ MATRIX = [
         },
         kwargs=lambda w: {"slug": w.company.slug},
     ),
+    Case("funding:simulator", everyone(Shows("Simulateur d'éligibilité FUI", 'name="lead_pole"'))),
+    Case(
+        "funding:simulator",
+        everyone(Shows("pas éligible en l", "Aide par partenaire")),
+        variant="post",
+        method="post",
+        data={
+            "call": "fui-21",
+            "lead_pole": "pole-alpha",
+            "partenaire-TOTAL_FORMS": "1",
+            "partenaire-INITIAL_FORMS": "0",
+            "partenaire-0-name": "Alpha",
+            "partenaire-0-kind": "company",
+            "partenaire-0-coordinator": "on",
+            "partenaire-0-region": "76",
+            "partenaire-0-expenses_eur": "900000",
+            "partenaire-0-employees": "40",
+            "partenaire-0-turnover_eur": "6000000",
+        },
+    ),
     # allauth: only these two pages are in the matrix, for the personas' sake; signed-in
     # people are sent home.
     Case(

@@ -1,5 +1,7 @@
 """Template filters for the portal's pages."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 register = template.Library()
@@ -33,3 +35,16 @@ def euros(value) -> str:
     if grouped == "" or grouped is value:
         return grouped
     return f"{grouped}{NBSP}€"
+
+
+@register.filter
+def percent(value) -> str:
+    """A share as a French percentage: Decimal("0.45") → "45 %" (narrow no-break space)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError):
+        return value
+    text = f"{number.normalize():f}".replace(".", ",")
+    return f"{text}{NARROW_NBSP}%"

@@ -21,3 +21,14 @@ def test_euros_empty_and_non_numbers():
 def test_thousands_groups_without_unit():
     assert thousands(12_500) == "12\u202f500"
     assert thousands(None) == ""
+
+
+def test_percent_french_style():
+    from decimal import Decimal
+
+    from poles.templatetags.portal import percent
+
+    assert percent(Decimal("0.45")) == "45\u202f%"
+    assert percent(Decimal("0.025")) == "2,5\u202f%"
+    assert percent(1) == "100\u202f%"
+    assert percent(None) == ""
