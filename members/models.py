@@ -104,17 +104,6 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations whose public page anyone may see."""
         return self.filter(is_published=True)
 
-    def for_pole(self, pole):
-        return self.filter(memberships__pole=pole, memberships__status=MembershipStatus.ACTIVE)
-
-    def managed_by(self, user):
-        """Organisations that `user` may edit in the admin (see members.permissions)."""
-        if user.is_superuser:
-            return self
-        return self.filter(
-            memberships__pole__staff__user=user,
-        ).distinct()
-
 
 class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)

@@ -101,9 +101,5 @@ def admin_can_manage_members(user) -> bool:
     return user.is_active and user.is_staff and (user.is_superuser or is_pole_staff(user))
 
 
-def admin_organisations(user):
-    return Organisation.objects.managed_by(user)
-
-
 def admin_memberships(user):
     return Membership.objects.for_staff(user)

@@ -48,6 +48,15 @@ def organisations_matching_identity(user, text: str, limit: int = 10) -> list[Or
     return list(queryset.order_by("name")[:limit])
 
 
+def organisation_contacts(organisation: Organisation):
+    """The people an organisation shows as contacts (for members; see permissions)."""
+    return (
+        organisation.affiliations.filter(is_contact=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
 def member_space(user) -> dict:
     """What the member's own page shows, in a fixed number of queries."""
     affiliations = list(

@@ -79,18 +79,10 @@ def organisation_detail(request, slug):
             "can_manage": permissions.can_manage_organisation(request.user, organisation),
             "is_admin": permissions.is_organisation_admin(request.user, organisation),
             "is_affiliated": permissions.is_affiliated(request.user, organisation),
-            "contacts": _contacts(organisation)
+            "contacts": selectors.organisation_contacts(organisation)
             if permissions.can_see_contacts(request.user)
             else None,
         },
-    )
-
-
-def _contacts(organisation):
-    return (
-        organisation.affiliations.filter(is_contact=True, user__is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email")
     )
 
 
