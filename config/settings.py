@@ -264,6 +264,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"
+# Confidential files (project attachments, dossier copies): never under MEDIA_URL, served only
+# by views that check who asks.
+PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+STORAGES["private"] = {"BACKEND": "config.storage.PrivateStorage"}
+# Largest PDF a partner may attach (bytes, default 10 MB).
+ATTACHMENT_MAX_BYTES = env_int("DJANGO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # Security headers. HTTPS settings apply when debug is off (behind a TLS-terminating proxy).
 SECURE_CONTENT_TYPE_NOSNIFF = True

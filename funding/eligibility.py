@@ -90,6 +90,7 @@ class LabellingPole:
     slug: str
     regions: frozenset[str]
     label_granted: bool = True
+    label_pending: bool = False  # asked, committee not yet held (the project page only)
 
 
 @dataclass(frozen=True)
@@ -382,6 +383,17 @@ def _check_labelled(rules, partners, results, poles) -> Check:
             PASS,
             gettext_noop("Labellisé par %(count)d pôle(s) : %(poles)s."),
             {"count": len(granted), "poles": ", ".join(granted)},
+        )
+    pending = [pole.slug for pole in poles if pole.label_pending]
+    if pending:
+        return Check(
+            "labelled",
+            WARN,
+            gettext_noop(
+                "Label demandé à %(poles)s : en attente de la décision du comité, qui doit "
+                "se tenir avant la date limite de l'appel."
+            ),
+            {"poles": ", ".join(pending)},
         )
     return Check(
         "labelled",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import private_storage
 from funding.eligibility import Rules
 
 UNCONFIRMED = _("Non confirmé par les sources : vérifiez dans le cahier des charges de l'appel.")
@@ -164,3 +165,111 @@ class Call(models.Model):
             lab_aid_share_max=self.lab_aid_share_max,
             aid_min_eur=Decimal(self.aid_min_eur),
         )
+
+
+class DossierVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise DossierImmutable(_("Un dossier déposé ne peut pas être modifié."))
+
+    def delete(self):
+        raise DossierImmutable(_("Un dossier déposé ne peut pas être supprimé."))
+
+
+class DossierImmutable(Exception):
+    """Raised on any attempt to change or delete a submitted dossier version."""
+
+
+class DossierVersion(models.Model):
+    """A frozen copy of a project as submitted to a call: written once, never updated.
+
+    `content` holds everything the funders read: the project, every partner's part and
+    budget, the labels, the eligibility verdict and the attachments' SHA-256 checksums (their
+    files are copied into `DossierFile`). A later submission makes version n + 1.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("projet"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    reference = models.CharField(_("référence"), max_length=60, unique=True)
+    submitted_at = models.DateTimeField(_("déposé le"))
+    submitted_by = models.ForeignKey(
+        "members.User",
+        verbose_name=_("déposé par"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    eligible = models.BooleanField(_("éligible"))
+    total_expenses_eur = models.BigIntegerField(_("dépenses totales (€)"))
+    total_aid_eur = models.BigIntegerField(_("aide totale (€)"))
+    content = models.JSONField(_("contenu"))
+
+    objects = DossierVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version de dossier")
+        verbose_name_plural = _("versions de dossier")
+        ordering = ["project", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="dossier_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise DossierImmutable(_("Un dossier déposé ne peut pas être modifié."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DossierImmutable(_("Un dossier déposé ne peut pas être supprimé."))
+
+
+def dossier_file_path(instance, filename: str) -> str:
+    import secrets  # noqa: PLC0415
+
+    return f"dossiers/{instance.version.project_id}/{secrets.token_hex(12)}.pdf"
+
+
+class DossierFile(models.Model):
+    """A copy of an attachment as it was when the dossier version was submitted."""
+
+    version = models.ForeignKey(
+        DossierVersion,
+        verbose_name=_("version de dossier"),
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
+    partner_name = models.CharField(_("partenaire"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=20)
+    title = models.CharField(_("titre"), max_length=200)
+    file = models.FileField(
+        _("fichier"), upload_to=dossier_file_path, storage=private_storage, max_length=200
+    )
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+
+    objects = DossierVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pièce du dossier")
+        verbose_name_plural = _("pièces du dossier")
+        ordering = ["version", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise DossierImmutable(_("Un dossier déposé ne peut pas être modifié."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DossierImmutable(_("Un dossier déposé ne peut pas être supprimé."))

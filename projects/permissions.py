@@ -115,3 +115,67 @@ def admin_partner_searches(user):
 
 def admin_interests(user):
     return Interest.objects.filter(posting__in=admin_partner_searches(user))
+
+
+# --- Projects: confidential by default ----------------------------------------------------
+#
+# `Project.objects.visible_to(user)` is the one scope: the consortium (people of its partner
+# organisations) and the staff of the pôles asked for a label. Outside it every project URL,
+# attachments included, answers 404. In scope without the role, 403.
+
+
+def get_project_for_user(user, pk: int):
+    from projects.models import Project  # noqa: PLC0415
+
+    try:
+        return (
+            Project.objects.visible_to(user)
+            .select_related("coordinator", "call", "created_by", "partner_search")
+            .get(pk=pk)
+        )
+    except Project.DoesNotExist:
+        raise Http404 from None
+
+
+def is_in_consortium(user, project) -> bool:
+    return (
+        user.is_authenticated
+        and Affiliation.objects.filter(
+            user=user, organisation__project_parts__project=project
+        ).exists()
+    )
+
+
+def can_coordinate(user, project) -> bool:
+    """People of the coordinating organisation act for the coordinator."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and Affiliation.objects.filter(user=user, organisation_id=project.coordinator_id).exists()
+    )
+
+
+def can_edit_part(user, partner) -> bool:
+    """Only people of the partner organisation edit its part."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and Affiliation.objects.filter(user=user, organisation_id=partner.organisation_id).exists()
+    )
+
+
+def can_decide_label(user, label_request) -> bool:
+    """Staff of the pôle asked (and superusers) record its committee's decision."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or staff_poles(user).filter(pk=label_request.pole_id).exists()
+
+
+def label_requests_for_staff(user):
+    """Label requests addressed to the pôles `user` animates (all of them for superusers)."""
+    from projects.models import LabelRequest  # noqa: PLC0415
+
+    requests = LabelRequest.objects.select_related("project__coordinator", "project__call", "pole")
+    if user.is_superuser:
+        return requests
+    return requests.filter(pole__in=staff_poles(user))

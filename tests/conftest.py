@@ -219,3 +219,9 @@ def world(pole, other_pole, company, lab, unpublished):
     return SimpleNamespace(
         pole=pole, other_pole=other_pole, company=company, lab=lab, unpublished=unpublished
     )
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    """Attachments and dossier copies go to a fresh folder per test."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

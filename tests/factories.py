@@ -6,6 +6,8 @@ Organisations go through `members.services.create_organisation`, so that identif
 validated and the size category is derived exactly as in the application.
 """
 
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
@@ -279,3 +281,68 @@ class FollowFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     posting = factory.SubFactory(PartnerSearchFactory)
+
+
+class CallFactory(DjangoModelFactory):
+    """A call open from 30 days ago to 60 days ahead, with the FUI 25 rates and thresholds."""
+
+    class Meta:
+        model = "funding.Call"
+
+    slug = factory.Sequence(lambda n: f"appel-{n:03d}")
+    scheme = "FUI"
+    number = factory.Sequence(lambda n: 100 + n)
+    title = factory.Sequence(lambda n: f"Appel de test {n:03d}")
+    opens_at = factory.LazyFunction(lambda: _now() - _days(30))
+    closes_at = factory.LazyFunction(lambda: _now() + _days(60))
+    rate_pme_in_territory = Decimal("0.50")
+    rate_pme_elsewhere = Decimal("0.45")
+    rate_eti_in_territory = Decimal("0.35")
+    rate_other_company = Decimal("0.30")
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _days(n):
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+class ProjectFactory(DjangoModelFactory):
+    """A project created through the service by a person of its coordinator (a company).
+
+    The coordinator's part is created with it (region of R&D = the organisation's region).
+    """
+
+    class Meta:
+        model = "projects.Project"
+
+    actor = factory.SubFactory(UserFactory)
+    coordinator = factory.SubFactory(OrganisationFactory)
+    acronym = factory.Sequence(lambda n: f"PRJ{n:03d}")
+    title = factory.Sequence(lambda n: f"Projet collaboratif {n:03d}")
+    summary = "Cellule robotisée pour l'usinage de pièces composites."
+    call = factory.SubFactory(CallFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from projects import consortium
+
+        actor = kwargs.pop("actor")
+        Affiliation.objects.get_or_create(
+            user=actor, organisation=kwargs["coordinator"], defaults={"role": "admin"}
+        )
+        return consortium.create_project(actor=actor, **kwargs)
+
+
+def add_partner(project, organisation, **part):
+    """Put `organisation` in the consortium directly (as if it had accepted an invitation)."""
+    from projects.models import ProjectPartner
+
+    part.setdefault("rd_region", organisation.region)
+    return ProjectPartner.objects.create(project=project, organisation=organisation, **part)

@@ -1,127 +1,29 @@
 """Every URL of the project × every persona → the expected answer, with its content.
 
-Adding a URL pattern to `poles`, `members`, `projects` or `config` without a row here fails
+Adding a URL pattern without a row here or in a `tests/matrix_*.py` module fails
 `test_permission_matrix_lists_every_url_pattern`: decide who may open it, then add the row.
+The vocabulary (`Case`, `Shows`, `NotFound`…) is in `tests/matrix.py`.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from urllib.parse import quote
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from members.models import OrganisationJoinRequest
+from tests import matrix_dossiers, matrix_projects
 from tests.conftest import PERSONAS
 from tests.factories import InterestFactory, PartnerSearchFactory, UserFactory
-
-# --- What a persona may get -------------------------------------------------------------------
-
-Text = str | Callable[[object], str]
-
-
-def _text(value: Text, world) -> str:
-    return value(world) if callable(value) else value
-
-
-class Shows:
-    """200, and the page contains every text of `texts` and none of `hides`."""
-
-    def __init__(self, *texts: Text, hides: tuple[Text, ...] = ()):
-        self.texts, self.hides = texts, hides
-
-    def check(self, response, url, world):
-        assert response.status_code == 200, f"{url}: {response.status_code}, expected 200"
-        body = response.content.decode()
-        for text in self.texts:
-            assert _text(text, world) in body
-        for text in self.hides:
-            assert _text(text, world) not in body
-
-    def __repr__(self):
-        return "200"
-
-
-class LoginRedirect:
-    """302 to allauth's sign-in page, coming back here afterwards (pages for members only)."""
-
-    def check(self, response, url, world):
-        assert response.status_code == 302, f"{url}: {response.status_code}, expected 302"
-        assert response["Location"] == f"{reverse('account_login')}?next={quote(url)}"
-
-
-class AdminLoginRedirect:
-    """302 to the admin's sign-in page (what the admin does for anonymous and non-staff)."""
-
-    def check(self, response, url, world):
-        assert response.status_code == 302, f"{url}: {response.status_code}, expected 302"
-        assert response["Location"] == f"{reverse('admin:login')}?next={quote(url)}"
-
-
-class RedirectsTo:
-    def __init__(self, location: Text, cookies: dict[str, str] | None = None):
-        self.location, self.cookies = location, cookies or {}
-
-    def check(self, response, url, world):
-        assert response.status_code == 302, f"{url}: {response.status_code}, expected 302"
-        assert response["Location"] == _text(self.location, world)
-        for name, value in self.cookies.items():
-            assert response.cookies[name].value == value
-
-
-class NotFound:
-    """404 that reveals nothing: the hidden object's name is not in the page."""
-
-    def __init__(self, *hides: Text):
-        self.hides = hides
-
-    def check(self, response, url, world):
-        assert response.status_code == 404, f"{url}: {response.status_code}, expected 404"
-        body = response.content.decode()
-        assert "Cette page est introuvable" in body
-        for text in self.hides:
-            assert _text(text, world) not in body
-
-
-class Forbidden:
-    """403: in the user's scope, without the role the action needs."""
-
-    def check(self, response, url, world):
-        assert response.status_code == 403, f"{url}: {response.status_code}, expected 403"
-
-
-class NotAllowed:
-    def __init__(self, allowed: str):
-        self.allowed = allowed
-
-    def check(self, response, url, world):
-        assert response.status_code == 405, f"{url}: {response.status_code}, expected 405"
-        assert response["Allow"] == self.allowed
-
-
-def everyone(expect) -> dict:
-    return dict.fromkeys(PERSONAS, expect)
-
-
-def signed_in(expect) -> dict:
-    return {persona: expect for persona in PERSONAS if persona != "anonymous"}
-
-
-# --- The matrix -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    expect: dict
-    variant: str = ""
-    kwargs: Callable[[object], dict] | None = None
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        return f"{self.name}[{self.variant}]" if self.variant else self.name
+from tests.matrix import (
+    AdminLoginRedirect,
+    Case,
+    Forbidden,
+    LoginRedirect,
+    NotAllowed,
+    NotFound,
+    RedirectsTo,
+    Shows,
+    everyone,
+    signed_in,
+)
 
 
 def _company(w):
@@ -208,7 +110,7 @@ def _hidden_search_url(w):
     return reverse("projects:detail", kwargs={"pk": _hidden_search(w).pk})
 
 
-MATRIX = [
+BASE_MATRIX = [
     Case("poles:home", everyone(Shows('name="q"'))),
     Case("poles:list", everyone(Shows(lambda w: w.pole.name, lambda w: w.other_pole.name))),
     Case(
@@ -496,6 +398,8 @@ MATRIX = [
 # URL names deliberately left out: allauth's own pages (`account_*`, tested by allauth and by
 # tests/members/test_accounts.py) and the admin's (`admin:*`, whose scope is tested in
 # tests/members/test_admin.py), except the entry points listed here.
+MATRIX = BASE_MATRIX + matrix_projects.CASES + matrix_dossiers.CASES
+
 EXCLUDED_PREFIXES = ("account_", "admin:")
 INCLUDED_ANYWAY = {"account_login", "account_signup", "admin:index"}
 

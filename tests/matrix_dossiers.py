@@ -1,0 +1,3 @@
+"""Permission-matrix rows for labelling and dossiers (`labelling:*`, `dossiers:*`)."""
+
+CASES: list = []

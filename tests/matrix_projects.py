@@ -1,0 +1,3 @@
+"""Permission-matrix rows for projects (`consortium:*`)."""
+
+CASES: list = []
