@@ -13,7 +13,7 @@ help:
 	@echo "make test-postgres  the suite on the local PostgreSQL"
 	@echo "make lint           ruff check and format check"
 	@echo "make messages       refresh and compile the translation catalogues"
-	@echo "make browser-deps   install Debian's chromium for the browser tests (root)"
+	@echo "make browser-deps   install Debian's chromium (browser tests) and Pango (PDF export), as root"
 
 $(PY):
 	@python="$$(scripts/find-python)" || exit 1; \
@@ -67,6 +67,9 @@ messages: install .env
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from funding.models import Call, DossierFile, DossierVersion
+from funding.models import CATEGORY_LABELS, Call, DossierFile, DossierVersion
 from projects import consortium, permissions
 from projects.models import EXPENSE_FIELDS, LabelStatus, Project, ProjectStatus
 
@@ -212,6 +212,11 @@ def submit_project(*, actor, project: Project, now=None) -> DossierVersion:
     return version
 
 
+def category_label(code: str) -> str:
+    """The label of an engine category (pme, eti, ge, research, training, rto, other)."""
+    return str(CATEGORY_LABELS.get(code, code))
+
+
 def budget_csv(version: DossierVersion) -> str:
     """The budget of a dossier version, one line per partner and a total (French Excel:
     semicolon-separated, amounts in whole euros)."""
@@ -240,7 +245,7 @@ def budget_csv(version: DossierVersion) -> str:
         writer.writerow(
             [
                 part["organisation"]["name"],
-                part["category"],
+                category_label(part["category"]),
                 part["rd_region_name"],
                 *amounts,
                 f"{rate} %",

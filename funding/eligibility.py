@@ -89,6 +89,7 @@ class LabellingPole:
 
     slug: str
     regions: frozenset[str]
+    name: str = ""  # shown in messages when given (the slug otherwise)
     label_granted: bool = True
     label_pending: bool = False  # asked, committee not yet held (the project page only)
 
@@ -376,7 +377,7 @@ def _check_coordinator_company(rules, partners, results, poles) -> Check:
 
 
 def _check_labelled(rules, partners, results, poles) -> Check:
-    granted = [pole.slug for pole in poles if pole.label_granted]
+    granted = [pole.name or pole.slug for pole in poles if pole.label_granted]
     if granted:
         return Check(
             "labelled",
@@ -384,7 +385,7 @@ def _check_labelled(rules, partners, results, poles) -> Check:
             gettext_noop("Labellisé par %(count)d pôle(s) : %(poles)s."),
             {"count": len(granted), "poles": ", ".join(granted)},
         )
-    pending = [pole.slug for pole in poles if pole.label_pending]
+    pending = [pole.name or pole.slug for pole in poles if pole.label_pending]
     if pending:
         return Check(
             "labelled",
@@ -411,6 +412,17 @@ def _territory_share(results, total, attribute) -> Decimal:
 
 
 def _check_territory_labelling(rules, partners, results, poles) -> Check:
+    if not poles:
+        return Check(
+            "territory_labelling_poles",
+            FAIL,
+            gettext_noop(
+                "Aucun pôle labellisateur pour l'instant : au moins %(min)s des dépenses "
+                "doivent être faites sur le territoire des pôles labellisateurs ; demandez le "
+                "label des pôles des régions où se font les travaux."
+            ),
+            {"min": _pct(rules.territory_labelling_min)},
+        )
     total = sum((r.expenses_eur for r in results), Decimal(0))
     share = _territory_share(results, total, "in_territory")
     ok = bool(poles) and share >= rules.territory_labelling_min
@@ -441,9 +453,20 @@ def _check_territory_labelling(rules, partners, results, poles) -> Check:
 
 
 def _check_territory_lead(rules, partners, results, poles) -> Check:
+    if not poles:
+        return Check(
+            "territory_lead_pole",
+            FAIL,
+            gettext_noop(
+                "Aucun pôle chef de file pour l'instant : au moins %(min)s des dépenses doivent "
+                "être faites sur le territoire du pôle chef de file ; choisissez celui de la "
+                "région où se fait la plus grande part des travaux."
+            ),
+            {"min": _pct(rules.territory_lead_min)},
+        )
     total = sum((r.expenses_eur for r in results), Decimal(0))
     share = _territory_share(results, total, "in_lead_territory")
-    lead = poles[0].slug if poles else "—"
+    lead = (poles[0].name or poles[0].slug) if poles else "—"
     ok = bool(poles) and share >= rules.territory_lead_min
     params = {
         "share": _pct(share, ROUND_HALF_UP if ok else ROUND_FLOOR),

@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from config.storage import private_storage
 from funding.eligibility import Rules
 
+# What the engine's partner categories are called on pages, in the CSV and in the PDF.
+CATEGORY_LABELS = {
+    "pme": _("PME"),
+    "eti": _("ETI"),
+    "ge": _("Grande entreprise"),
+    "research": _("Recherche publique"),
+    "training": _("Formation"),
+    "rto": _("IRT / ITE"),
+    "other": _("Autre"),
+}
+
 UNCONFIRMED = _("Non confirmé par les sources : vérifiez dans le cahier des charges de l'appel.")
 
 
@@ -17,6 +28,47 @@ def _rate(verbose_name, help_text, default=None):
     return models.DecimalField(
         verbose_name, max_digits=5, decimal_places=4, help_text=help_text, **kwargs
     )
+
+
+class FunderKind(models.TextChoices):
+    STATE = "state", _("État")
+    BPIFRANCE = "bpifrance", _("Bpifrance")
+    REGION = "region", _("Région")
+    OTHER = "other", _("Autre financeur")
+
+
+class Funder(models.Model):
+    """Who funds the projects of a call: the State, Bpifrance, the Régions (co-funding)."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    kind = models.CharField(_("nature"), max_length=10, choices=FunderKind.choices)
+    region = models.ForeignKey(
+        "poles.Region",
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funders",
+        help_text=_("Pour un conseil régional."),
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("organisation sur le portail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="funder_roles",
+        help_text=_("L'organisation dont les membres instruisent les dossiers pour ce financeur."),
+    )
+
+    class Meta:
+        verbose_name = _("financeur")
+        verbose_name_plural = _("financeurs")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Call(models.Model):
@@ -31,6 +83,9 @@ class Call(models.Model):
     title = models.CharField(_("intitulé"), max_length=200)
     opens_at = models.DateTimeField(_("ouverture"))
     closes_at = models.DateTimeField(_("date limite"))
+    funders = models.ManyToManyField(
+        Funder, verbose_name=_("financeurs"), related_name="calls", blank=True
+    )
 
     rate_pme_in_territory = _rate(
         _("taux PME sur le territoire"),

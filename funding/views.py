@@ -1,21 +1,11 @@
 from django.shortcuts import render
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from funding import services
 from funding.forms import MAX_PARTNERS, ConsortiumForm, partner_formset
+from funding.models import CATEGORY_LABELS
 
 DEFAULT_ROWS = 4
-
-CATEGORY_LABELS = {
-    "pme": _("PME"),
-    "eti": _("ETI"),
-    "ge": _("Grande entreprise"),
-    "research": _("Recherche publique"),
-    "training": _("Formation"),
-    "rto": _("IRT / ITE"),
-    "other": _("Autre"),
-}
 
 
 def _rows(request) -> int:

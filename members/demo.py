@@ -709,6 +709,8 @@ class SeedResult:
     requests: int = 0
     partner_searches: int = 0
     interests: int = 0
+    projects: int = 0
+    dossiers: int = 0
 
 
 @dataclass
@@ -1478,12 +1480,30 @@ def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
         create_demo_accounts(result)
         result.requests = seed_requests(random.Random(seed + 2))
         # Imported here: the projects app builds on the members app, not the reverse.
-        from projects.demo import seed_partner_searches
+        from projects.demo import seed_partner_searches, seed_projects
 
         partner_searches = seed_partner_searches(random.Random(seed + 1))
         result.partner_searches = partner_searches.partner_searches
         result.interests = partner_searches.interests
+        projects = seed_projects(random.Random(seed + 3))
+        result.projects = projects.projects
+        result.dossiers = projects.dossiers
     return result
+
+
+def add_missing_projects(*, seed: int = 2014) -> int:
+    """On a demo database seeded before the projects existed, add the demo call and projects.
+
+    Does nothing (returns 0) unless the demo company is there and no project exists yet, so
+    that `seed_demo --if-empty` tops up an older demo database once and never touches a real
+    one. Returns the number of projects added.
+    """
+    from projects.demo import DEMO_COMPANY, seed_projects
+    from projects.models import Project
+
+    if Project.objects.exists() or not Organisation.objects.filter(name=DEMO_COMPANY).exists():
+        return 0
+    return seed_projects(random.Random(seed + 3)).projects
 
 
 MEMBERSHIP_MOTIVATIONS = (

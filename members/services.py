@@ -4,6 +4,8 @@ Each function takes keyword-only arguments and an explicit `actor` (None for sys
 as imports and demo data), validates with `full_clean()` and runs in a transaction.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
@@ -34,13 +36,26 @@ class MembershipError(Exception):
     """A request that cannot be made or decided; the message says why, translated."""
 
 
+_mail_suppressed: ContextVar[bool] = ContextVar("mail_suppressed", default=False)
+
+
+@contextmanager
+def mail_suppressed():
+    """No e-mail leaves while inside (`seed_demo` acts through the services silently)."""
+    token = _mail_suppressed.set(True)
+    try:
+        yield
+    finally:
+        _mail_suppressed.reset(token)
+
+
 def send_templated_mail(*, template: str, to: list[str], context: dict, language=None) -> None:
     """Render `<template>_subject.txt` and `<template>.txt` and send them after commit.
 
     Written in the recipient's language when given, the portal's default otherwise.
     """
     recipients = [address for address in to if address]
-    if not recipients:
+    if not recipients or _mail_suppressed.get():
         return
 
     def render(name: str) -> str:

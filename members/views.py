@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -17,6 +18,11 @@ from members.forms import (
 from members.models import Membership
 from members.services import EDITABLE_FIELDS
 from poles.models import Pole
+from projects.consortium import invitations_for
+from projects.models import Project, ProjectPartner
+
+# How many projects the member space shows (the others are on the project list).
+DASHBOARD_PROJECTS = 5
 
 
 def organisation_list(request):
@@ -82,8 +88,34 @@ def organisation_detail(request, slug):
             "contacts": selectors.organisation_contacts(organisation)
             if permissions.can_see_contacts(request.user)
             else None,
+            "published_projects": _published_projects(organisation),
         },
     )
+
+
+def _published_projects(organisation) -> list:
+    """The published projects `organisation` is a partner of (confidential ones never), each
+    with `others`: the other partners shown in the directory, and `unlisted`: how many are not.
+    """
+    projects = list(
+        Project.objects.published()
+        .filter(partners__organisation=organisation)
+        .select_related("coordinator")
+        .prefetch_related(
+            Prefetch(
+                "partners",
+                queryset=ProjectPartner.objects.select_related("organisation").order_by(
+                    "joined_at", "pk"
+                ),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    for project in projects:
+        others = [p.organisation for p in project.partners.all() if p.organisation != organisation]
+        project.others = [other for other in others if other.is_published]
+        project.unlisted = len(others) - len(project.others)
+    return projects
 
 
 @login_required
@@ -226,5 +258,15 @@ def dashboard(request):
     return render(
         request,
         "members/dashboard.html",
-        {**selectors.member_space(request.user), "find_form": find_form, "found": found},
+        {
+            **selectors.member_space(request.user),
+            "find_form": find_form,
+            "found": found,
+            "project_invitations": list(invitations_for(request.user)),
+            "my_projects": list(
+                Project.objects.visible_to(request.user)
+                .select_related("coordinator")
+                .order_by("-updated_at", "-pk")[:DASHBOARD_PROJECTS]
+            ),
+        },
     )

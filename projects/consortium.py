@@ -32,6 +32,7 @@ from projects import permissions
 from projects.models import (
     EXPENSE_FIELDS,
     AttachmentKind,
+    Interest,
     InterestStatus,
     Invitation,
     InvitationSource,
@@ -200,6 +201,7 @@ def update_project(*, actor, project: Project, competences=None, **fields) -> Pr
 def withdraw_project(*, actor, project: Project) -> Project:
     project = _locked(project)
     _check_coordinator(actor, project)
+    _check_open(project)  # withdrawing twice is refused, not recorded twice
     old = _change_status(project, S.WITHDRAWN)
     Invitation.objects.filter(project=project, status=InvitationStatus.PENDING).update(
         status=InvitationStatus.CANCELLED
@@ -220,6 +222,7 @@ def record_outcome(*, actor, project: Project, funded: bool) -> Project:
     if actor is None or not actor.is_superuser:
         raise PermissionDenied
     project = _locked(project)
+    _check_open(project)  # an outcome is recorded once
     old = _change_status(project, S.FUNDED if funded else S.NOT_FUNDED)
     record(
         actor=actor,
@@ -239,8 +242,11 @@ def _check_not_in_consortium(project: Project, organisation: Organisation) -> No
         raise ProjectError(
             _("%(organisation)s fait déjà partie du consortium.") % {"organisation": organisation}
         )
+    pending = Q(organisation=organisation)
+    if organisation.siren:
+        pending |= Q(organisation__isnull=True, siret__startswith=organisation.siren)
     if Invitation.objects.filter(
-        project=project, organisation=organisation, status=InvitationStatus.PENDING
+        pending, project=project, status=InvitationStatus.PENDING
     ).exists():
         raise ProjectError(
             _("%(organisation)s est déjà invitée : elle n'a pas encore répondu.")
@@ -282,6 +288,7 @@ def invite_organisation(
     _check_not_in_consortium(project, organisation)
     source = InvitationSource.DIRECTORY
     if interest is not None:
+        interest = Interest.objects.get(pk=interest.pk)
         if (
             interest.organisation_id != organisation.pk
             or interest.status != InterestStatus.ACCEPTED
@@ -341,7 +348,13 @@ def invite_by_siret(
         invited_by=actor,
     )
     invitation.full_clean()
-    invitation.save()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise ProjectError(
+            _("Ce SIRET est déjà invité : l'organisation n'a pas encore répondu.")
+        ) from None
     return _after_invitation(actor, project, invitation)
 
 
@@ -386,6 +399,14 @@ def answer_invitation(
         and not (organisation.siren and invitation.siret.startswith(organisation.siren))
     ):
         raise ProjectError(_("Choisissez l'organisation invitée."))
+    if (
+        invitation.organisation is None
+        and not Affiliation.objects.filter(
+            user=actor, organisation=organisation, role=AffiliationRole.ADMIN
+        ).exists()
+    ):
+        # Another establishment of the same SIREN that the actor does not administer.
+        raise PermissionDenied
     project = _locked(invitation.project)
     if accept:
         _check_open(project)
@@ -450,9 +471,10 @@ def remove_partner(*, actor, partner: ProjectPartner) -> None:
     if partner.organisation_id == project.coordinator_id:
         raise ProjectError(_("Le coordinateur ne peut pas se retirer du consortium."))
     name = str(partner.organisation)
-    for attachment in partner.attachments.all():
-        attachment.file.delete(save=False)
+    files = [(a.file.storage, a.file.name) for a in partner.attachments.all()]
     partner.delete()
+    # The files go once the deletion is committed; a submitted dossier keeps its own copies.
+    transaction.on_commit(lambda: [storage.delete(file_name) for storage, file_name in files])
     record(
         actor=actor,
         action="project.remove_partner",
@@ -488,7 +510,11 @@ def update_part(*, actor, partner: ProjectPartner, version: int, **fields) -> Pr
                 "Vos saisies sont conservées ci-dessous : comparez avec la version actuelle "
                 "et enregistrez de nouveau."
             )
-            % {"who": current.updated_by or _("Quelqu'un")},
+            % {
+                "who": (current.updated_by.get_full_name() or current.updated_by.email)
+                if current.updated_by
+                else _("Quelqu'un")
+            },
             current,
         )
     for name, value in fields.items():
@@ -657,8 +683,12 @@ def decide_label(
     if project.status in (S.LABELLING, S.LABELLED):
         if LabelStatus.LABELLED in statuses:
             _change_status(project, S.LABELLED)
-        elif statuses == {LabelStatus.REFUSED}:
-            _change_status(project, S.CONSORTIUM)
+        else:
+            # No label left (a decision may be corrected): back to labelling, and on to the
+            # consortium when every pôle refused (LABELLED → CONSORTIUM goes through LABELLING).
+            _change_status(project, S.LABELLING)
+            if statuses == {LabelStatus.REFUSED}:
+                _change_status(project, S.CONSORTIUM)
     record(
         actor=actor,
         action="project.label_decision",
@@ -763,6 +793,7 @@ def project_labelling_poles(project: Project, label_requests) -> list[LabellingP
         poles.append(
             LabellingPole(
                 slug=request.pole.slug,
+                name=request.pole.short_name or request.pole.name,
                 regions=frozenset(region.code for region in request.pole.regions.all()),
                 label_granted=request.counts_for(project.call),
                 label_pending=request.status == LabelStatus.REQUESTED,

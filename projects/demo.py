@@ -1,4 +1,4 @@
-"""Demo partner searches and interests, on top of `members.demo.seed_demo`.
+"""Demo partner searches, interests and projects, on top of `members.demo.seed_demo`.
 
 `seed_partner_searches(rng)` runs after the demo organisations and accounts exist. It writes a
 search for the demo company (entreprise@poles.example, Cobotix) with two pending interests, one
@@ -10,24 +10,31 @@ is nobody's decision, so it leaves no audit entry and sends no e-mail. Expiry da
 from today (a demo search must be open when someone looks at it); everything else comes from
 `rng`, so a seed always gives the same searches. A database that already has partner searches
 is left alone.
+
+`seed_projects(rng)` then adds the open demo call (`fui-26-demo`) and three projects, made
+through the services (see the section at the end).
 """
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from members.models import (
     Affiliation,
+    AffiliationRole,
     Competence,
     Membership,
     MembershipStatus,
     Organisation,
     OrganisationKind,
 )
-from poles.models import Pole
+from members.services import affiliate_user
+from poles.models import Pole, Region
 from projects.models import Interest, InterestStatus, PartnerSearch, PartnerSearchStatus, join_kinds
 
 DEMO_COMPANY = "Cobotix (démo)"
@@ -334,3 +341,346 @@ def _seed_interests(posting, wanted, rng, max_interests, now) -> int:
         )[0]
         _interest(posting, organisation, people[organisation.pk][0], rng, status=status, now=now)
     return len(chosen)
+
+
+# --- Demo projects and the open demo call ---------------------------------------------------
+#
+# Unlike the partner searches, these go through the services (`projects.consortium`,
+# `funding.dossiers`): statuses, parts, versions, labels and dossiers are then exactly what
+# the portal would have made, audit entries included, and the services' e-mails (to the demo
+# addresses, after commit) are written by the development mail backend.
+
+DEMO_CALL = "fui-26-demo"
+FLAGSHIP = "VISIOCOB"
+ILE_DE_FRANCE = "11"
+# The FUI 25 rates (domain.md), when the seeded call is not there to copy them from.
+FUI_25_RATES = {
+    "rate_pme_in_territory": "0.5",
+    "rate_pme_elsewhere": "0.35",
+    "rate_eti_in_territory": "0.35",
+    "rate_other_company": "0.3",
+}
+RULE_FIELDS = (
+    "rate_pme_in_territory",
+    "rate_pme_elsewhere",
+    "rate_eti_in_territory",
+    "rate_other_company",
+    "rate_research_marginal",
+    "rate_research_full",
+    "rate_rto",
+    "rate_other",
+    "min_companies",
+    "min_research_training",
+    "territory_labelling_min",
+    "territory_lead_min",
+    "partner_share_max",
+    "lab_aid_share_max",
+    "aid_min_eur",
+)
+
+
+@dataclass
+class ProjectSeedResult:
+    projects: int = 0
+    calls: int = 0
+    dossiers: int = 0
+
+
+def ensure_demo_call(now=None):
+    """The open demo call (FUI 25 rates): opened 30 days before `now`, closing at noon about
+    90 days after. Returns (call, created); an existing call of that slug is kept as it is."""
+    from funding.models import Call  # noqa: PLC0415 (funding builds on projects' models)
+
+    existing = Call.objects.filter(slug=DEMO_CALL).first()
+    if existing is not None:
+        return existing, False
+    now = now or timezone.now()
+    model = Call.objects.filter(slug="fui-25").first()
+    rates = (
+        {name: getattr(model, name) for name in RULE_FIELDS} if model is not None else FUI_25_RATES
+    )
+    closing_day = timezone.localdate(now) + timedelta(days=90)
+    closes_at = timezone.make_aware(datetime.combine(closing_day, time(12, 0)))
+    call = Call(
+        slug=DEMO_CALL,
+        scheme="FUI",
+        number=26,
+        title="AAP FUI n°26 (démonstration)",
+        opens_at=now - timedelta(days=30),
+        closes_at=closes_at,
+        **rates,
+    )
+    call.full_clean()
+    call.save()
+    return call, True
+
+
+def _admin_of(organisation, fallback_email: str):
+    """An admin of `organisation` to act for it; one is made (no password) if it has none."""
+    affiliation = (
+        Affiliation.objects.filter(organisation=organisation, role=AffiliationRole.ADMIN)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if affiliation is not None:
+        return affiliation.user
+    User = get_user_model()
+    user = User.objects.filter(email=fallback_email).first()
+    if user is None:
+        user = User(email=fallback_email, first_name="Contact", last_name=organisation.name[:100])
+        user.set_unusable_password()
+        user.save()
+    affiliate_user(actor=None, user=user, organisation=organisation, role=AffiliationRole.ADMIN)
+    return user
+
+
+def _pick(candidates, taken: set, rng):
+    """One of the three best `candidates` not yet taken (None when none is left)."""
+    free = [organisation for organisation in candidates if organisation.pk not in taken]
+    if not free:
+        return None
+    organisation = rng.choice(free[:3])
+    taken.add(organisation.pk)
+    return organisation
+
+
+def _ranked(pole, competences, *, kinds, **filters):
+    """Published organisations of `kinds`, best first: sharing the most of `competences`,
+    then members of `pole`, located in Île-de-France, with an admin to act for them."""
+    queryset = (
+        Organisation.objects.public()
+        .filter(kind__in=kinds, **filters)
+        .exclude(name__in=[DEMO_COMPANY, DEMO_LAB])
+        .annotate(
+            shared=Count("competences", filter=Q(competences__in=competences), distinct=True),
+            in_pole=Exists(
+                Membership.objects.active().filter(organisation=OuterRef("pk"), pole=pole)
+            ),
+            has_admin=Exists(
+                Affiliation.objects.filter(organisation=OuterRef("pk"), role=AffiliationRole.ADMIN)
+            ),
+        )
+        .order_by("pk")
+    )
+    return sorted(
+        queryset,
+        key=lambda o: (-o.shared, not o.in_pole, o.region_id != ILE_DE_FRANCE, not o.has_admin),
+    )
+
+
+def _companies(pole, competences):
+    """Independent SMEs (no group) whose size is known."""
+    return _ranked(
+        pole,
+        competences,
+        kinds=[OrganisationKind.COMPANY],
+        size_category__in=["micro", "pme"],
+        group_name="",
+    )
+
+
+def _labs(pole, competences):
+    return _ranked(pole, competences, kinds=[OrganisationKind.RESEARCH, OrganisationKind.TRAINING])
+
+
+def _join(project, organisation, coordinator_user, *, message=""):
+    """Invite `organisation` and have one of its admins accept: it joins the consortium."""
+    from projects import consortium  # noqa: PLC0415
+
+    invitation = consortium.invite_organisation(
+        actor=coordinator_user, project=project, organisation=organisation, message=message
+    )
+    admin = _admin_of(organisation, f"contact@{organisation.slug[:50]}.example")
+    consortium.answer_invitation(actor=admin, invitation=invitation, accept=True)
+    return project.partners.get(organisation=organisation), admin
+
+
+def _fill(part, actor, **fields):
+    from projects import consortium  # noqa: PLC0415
+
+    part.refresh_from_db()
+    return consortium.update_part(actor=actor, partner=part, version=part.version, **fields)
+
+
+def _label(project, coordinator_user, animator, pole, committee_date):
+    from projects import consortium  # noqa: PLC0415
+
+    (request,) = consortium.request_labels(actor=coordinator_user, project=project, poles=[pole])
+    consortium.decide_label(
+        actor=animator,
+        label_request=request,
+        labelled=True,
+        committee_date=committee_date,
+        comments="Projet cohérent avec la feuille de route du pôle ; précisez le plan "
+        "d'industrialisation dans le dossier.",
+    )
+
+
+def _competences(*slugs):
+    return list(Competence.objects.filter(slug__in=slugs).order_by("name"))
+
+
+def seed_projects(rng: random.Random, *, now=None) -> ProjectSeedResult:
+    """The open demo call and demo projects; nothing when projects already exist.
+
+    - VISIOCOB, coordinated by Cobotix (entreprise@poles.example) for the open demo call:
+      an independent SME partner has filled its part, the demo lab (labo@poles.example) is
+      invited and has not answered; no label asked yet. The journey of issue 4 starts here.
+    - INSPECTAL, coordinated by another SME, with Cobotix and a lab as partners: labelled
+      by Systematic (its animator decided), ready to be submitted.
+    - HYDROLOG, published, with the demo lab as partner: labelled and submitted (dossier v1),
+      so that its partners' pages list it under « Projets publiés ».
+    """
+    from funding import dossiers  # noqa: PLC0415
+    from projects import consortium  # noqa: PLC0415
+    from projects.models import Project  # noqa: PLC0415
+
+    result = ProjectSeedResult()
+    if Project.objects.exists():
+        return result
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        call, created = ensure_demo_call(now)
+        result.calls += int(created)
+        company = Organisation.objects.filter(name=DEMO_COMPANY).first()
+        lab = Organisation.objects.filter(name=DEMO_LAB).first()
+        pole = Pole.objects.filter(slug=DEMO_POLE).first()
+        if company is None or lab is None or pole is None:
+            return result
+        User = get_user_model()
+        cobotix_user = User.objects.get(email="entreprise@poles.example")
+        lab_user = User.objects.get(email="labo@poles.example")
+        animator = User.objects.filter(email="animateur@poles.example").first()
+        idf = Region.objects.get(code=ILE_DE_FRANCE)
+        taken = {company.pk, lab.pk}
+
+        # 1. VISIOCOB: the project the demo journey starts from.
+        search = PartnerSearch.objects.filter(organisation=company).order_by("pk").first()
+        competences = _competences(
+            "robotique", "intelligence-artificielle", "capteurs", "usinage-decolletage"
+        )
+        flagship = consortium.create_project(
+            actor=cobotix_user,
+            coordinator=company,
+            competences=competences,
+            acronym=FLAGSHIP,
+            title="Cobot à vision pour l'inspection des pièces usinées",
+            summary=(
+                "Une cellule cobotique qui contrôle en ligne l'aspect des pièces usinées par "
+                "vision par ordinateur et apprentissage automatique, pour les ateliers de PME. "
+                "Le démonstrateur sera installé dans l'atelier d'un partenaire industriel."
+            ),
+            start_date=today.replace(day=1) + timedelta(days=92),
+            duration_months=30,
+            call=call,
+            partner_search=search,
+        )
+        _fill(
+            flagship.partners.get(organisation=company),
+            cobotix_user,
+            role="Coordinateur, intégrateur de la cellule",
+            work_summary="Conception de la cellule, intégration du cobot et de la caméra, "
+            "essais en atelier.",
+            rd_region=idf,
+            expenses_personnel_eur=650_000,
+            expenses_overhead_eur=130_000,
+            expenses_equipment_eur=120_000,
+            expenses_subcontracting_eur=50_000,
+            expenses_other_eur=20_000,
+        )
+        machining = _pick(_companies(pole, competences), taken, rng)
+        if machining is not None:
+            part, admin = _join(
+                flagship,
+                machining,
+                cobotix_user,
+                message="Votre atelier accueillerait le démonstrateur : rejoignez-nous !",
+            )
+            _fill(
+                part,
+                admin,
+                role="Utilisateur final, accueil du démonstrateur",
+                work_summary="Définition des défauts à détecter, constitution des jeux "
+                "d'images, essais en production.",
+                rd_region=idf,
+                expenses_personnel_eur=380_000,
+                expenses_overhead_eur=76_000,
+                expenses_equipment_eur=60_000,
+            )
+        consortium.invite_organisation(
+            actor=cobotix_user,
+            project=flagship,
+            organisation=lab,
+            message="Votre équipe en vision par ordinateur nous intéresse pour la détection "
+            "des défauts de surface.",
+        )
+        result.projects += 1
+
+        # 2. INSPECTAL: labelled by Systematic, Cobotix a partner.
+        competences = _competences("capteurs", "science-des-donnees", "internet-des-objets")
+        coordinator = _pick(_companies(pole, competences), taken, rng)
+        partner_lab = _pick(_labs(pole, competences), taken, rng)
+        if coordinator is not None and partner_lab is not None and animator is not None:
+            boss = _admin_of(coordinator, f"contact@{coordinator.slug[:50]}.example")
+            labelled = consortium.create_project(
+                actor=boss,
+                coordinator=coordinator,
+                competences=competences,
+                acronym="INSPECTAL",
+                title="Inspection connectée des lignes de production",
+                summary="Des capteurs sans fil et une plateforme d'analyse pour détecter les "
+                "dérives des machines avant la panne.",
+                start_date=today.replace(day=1) + timedelta(days=62),
+                duration_months=36,
+                call=call,
+            )
+            _fill(labelled.partners.get(organisation=coordinator), boss, rd_region=idf,
+                  role="Coordinateur, plateforme logicielle", expenses_personnel_eur=520_000,
+                  expenses_overhead_eur=104_000, expenses_equipment_eur=40_000)  # fmt: skip
+            part, _admin = _join(labelled, company, boss)
+            _fill(part, cobotix_user, rd_region=idf, role="Intégration sur cellule robotisée",
+                  expenses_personnel_eur=300_000, expenses_overhead_eur=60_000)  # fmt: skip
+            part, admin = _join(labelled, partner_lab, boss)
+            _fill(part, admin, rd_region=idf, role="Algorithmes de détection d'anomalies",
+                  expenses_personnel_eur=300_000, cost_basis="marginal")  # fmt: skip
+            _label(labelled, boss, animator, pole, today - timedelta(days=6))
+            result.projects += 1
+
+        # 3. HYDROLOG: published and submitted, the demo lab a partner.
+        competences = _competences(
+            "science-des-donnees", "intelligence-artificielle", "traitement-eau", "capteurs"
+        )
+        coordinator = _pick(_companies(pole, competences), taken, rng)
+        second = _pick(_companies(pole, competences), taken, rng)
+        if coordinator is not None and second is not None and animator is not None:
+            boss = _admin_of(coordinator, f"contact@{coordinator.slug[:50]}.example")
+            published = consortium.create_project(
+                actor=boss,
+                coordinator=coordinator,
+                competences=competences,
+                acronym="HYDROLOG",
+                title="Prévision des crues par apprentissage automatique",
+                summary="Un service de prévision des crues à l'échelle des petits bassins "
+                "versants, nourri par des capteurs à bas coût.",
+                start_date=today.replace(day=1) + timedelta(days=45),
+                duration_months=24,
+                call=call,
+                is_published=True,
+            )
+            _fill(published.partners.get(organisation=coordinator), boss, rd_region=idf,
+                  role="Coordinateur, service de prévision", expenses_personnel_eur=560_000,
+                  expenses_overhead_eur=112_000)  # fmt: skip
+            part, admin = _join(published, second, boss)
+            _fill(part, admin, rd_region=idf, role="Capteurs de niveau",
+                  expenses_personnel_eur=300_000, expenses_equipment_eur=90_000)  # fmt: skip
+            part, _admin = _join(published, lab, boss)
+            _fill(part, lab_user, rd_region=idf, role="Modèles hydrologiques",
+                  work_summary="Apprentissage des modèles de prévision et validation.",
+                  expenses_personnel_eur=320_000, cost_basis="marginal")  # fmt: skip
+            _label(published, boss, animator, pole, today - timedelta(days=20))
+            dossiers.submit_project(actor=boss, project=published, now=now)
+            result.dossiers += 1
+            result.projects += 1
+    return result

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from projects import labelling_views as views
 
 app_name = "labelling"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.label_request_list, name="list"),
+    path("<int:pk>/", views.label_request_decide, name="decide"),
+]

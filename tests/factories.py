@@ -296,7 +296,7 @@ class CallFactory(DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: _now() - _days(30))
     closes_at = factory.LazyFunction(lambda: _now() + _days(60))
     rate_pme_in_territory = Decimal("0.50")
-    rate_pme_elsewhere = Decimal("0.45")
+    rate_pme_elsewhere = Decimal("0.35")
     rate_eti_in_territory = Decimal("0.35")
     rate_other_company = Decimal("0.30")
 

@@ -1,6 +1,8 @@
-"""The FUI eligibility engine, alone: no database, no Django."""
+"""The FUI eligibility engine, alone: no database, no Django (except the last section, which
+reads the rules of the calls seeded by the migration)."""
 
 import ast
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -323,7 +325,9 @@ def test_labelled_needs_a_pole_with_its_label():
     assert status(partners, "labelled", poles=[refused]) == "fail"
 
 
-@pytest.mark.parametrize(("outside", "expected"), [(500_000, "pass"), (500_001, "fail")])
+@pytest.mark.parametrize(
+    ("outside", "expected"), [(499_999, "pass"), (500_000, "pass"), (500_001, "fail")]
+)
 def test_territory_labelling_poles_at_fifty_percent(outside, expected):
     partners = [pme(expenses=300_000, coordinator=True), body(region="84", expenses=200_000)]
     partners.append(ge(region="53", expenses=outside))
@@ -332,11 +336,20 @@ def test_territory_labelling_poles_at_fifty_percent(outside, expected):
 
 
 def test_territory_labelling_poles_fails_without_poles():
-    assert status(eligible_consortium(), "territory_labelling_poles", poles=[]) == "fail"
-    assert status(eligible_consortium(), "territory_lead_pole", poles=[]) == "fail"
+    verdict = evaluate(FUI_21, [], eligible_consortium())
+
+    labelling, lead = (
+        verdict.check("territory_labelling_poles"),
+        verdict.check("territory_lead_pole"),
+    )
+    assert (labelling.status, lead.status) == ("fail", "fail")
+    assert labelling.message.startswith("Aucun pôle labellisateur pour l'instant : au moins 50 %")
+    assert lead.message.startswith("Aucun pôle chef de file pour l'instant : au moins 25 %")
 
 
-@pytest.mark.parametrize(("in_second", "expected"), [(750_000, "pass"), (750_001, "fail")])
+@pytest.mark.parametrize(
+    ("in_second", "expected"), [(749_999, "pass"), (750_000, "pass"), (750_001, "fail")]
+)
 def test_territory_lead_pole_at_twenty_five_percent(in_second, expected):
     partners = [pme(region="11", expenses=250_000, coordinator=True)]
     partners.append(ge(region="84", expenses=in_second))
@@ -352,7 +365,9 @@ def test_territory_lead_pole_is_the_first_listed():
     assert status(partners, "territory_lead_pole", poles=[SECOND, LEAD]) == "pass"
 
 
-@pytest.mark.parametrize(("others", "expected"), [(300_000, "pass"), (299_999, "fail")])
+@pytest.mark.parametrize(
+    ("others", "expected"), [(300_001, "pass"), (300_000, "pass"), (299_999, "fail")]
+)
 def test_partner_share_max_at_seventy_percent(others, expected):
     partners = [pme(expenses=700_000, coordinator=True), ge(expenses=others)]
 
@@ -365,7 +380,9 @@ def test_partner_share_max_at_seventy_percent(others, expected):
 # --- Warnings at their thresholds ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lab_aid", "expected"), [(400_000, "pass"), (400_001, "warn")])
+@pytest.mark.parametrize(
+    ("lab_aid", "expected"), [(399_999, "pass"), (400_000, "pass"), (400_001, "warn")]
+)
 def test_lab_aid_share_warns_past_forty_percent(lab_aid, expected):
     # Two large companies at 25 % get 600 000 € of aid; the lab is funded at 100 %.
     partners = [ge("G1", expenses=1_200_000, coordinator=True), ge("G2", expenses=1_200_000)]
@@ -390,7 +407,9 @@ def test_sme_involvement_warns_without_pme_or_eti(companies, expected):
     assert status([*companies, body()], "sme_involvement") == expected
 
 
-@pytest.mark.parametrize(("lab_expenses", "expected"), [(750_000, "pass"), (749_999, "warn")])
+@pytest.mark.parametrize(
+    ("lab_expenses", "expected"), [(750_001, "pass"), (750_000, "pass"), (749_999, "warn")]
+)
 def test_aid_size_warns_under_the_minimum(lab_expenses, expected):
     partners = [pme(expenses=0, coordinator=True), body(expenses=lab_expenses)]
 
@@ -409,3 +428,193 @@ def test_a_share_just_past_a_threshold_never_reads_as_the_threshold():
 
     assert territory.message.startswith("49,9 % des dépenses seulement")
     assert share.message.startswith("Alpha porte 70,1 % des dépenses")
+
+
+# --- Thresholds are the call's: just below, at and just above ------------------------------------
+
+
+@pytest.mark.parametrize("minimum", [2, 3])
+@pytest.mark.parametrize(("offset", "expected"), [(-1, "fail"), (0, "pass"), (1, "pass")])
+def test_min_companies_around_the_calls_minimum(minimum, offset, expected):
+    rules = replace(FUI_21, min_companies=minimum)
+    companies = [pme(f"Entreprise {index}") for index in range(minimum + offset)]
+
+    check = evaluate(rules, POLES, [*companies, body()]).check("min_companies")
+
+    assert check.status == expected
+    assert check.params == {"count": minimum + offset, "min": minimum}
+
+
+@pytest.mark.parametrize("minimum", [1, 2])
+@pytest.mark.parametrize(("offset", "expected"), [(-1, "fail"), (0, "pass"), (1, "pass")])
+def test_min_research_training_around_the_calls_minimum(minimum, offset, expected):
+    rules = replace(FUI_21, min_research_training=minimum)
+    labs = [body(f"Labo {index}") for index in range(minimum + offset)]
+
+    assert status([pme(coordinator=True), ge(), *labs], "min_research_training", rules=rules) == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("outside", "expected"), [(399_999, "pass"), (400_000, "pass"), (400_001, "fail")]
+)
+def test_territory_labelling_poles_follows_the_calls_threshold(outside, expected):
+    # A call asking 60 % on the labelling pôles' territory: 600 000 € in, `outside` out.
+    rules = replace(FUI_21, territory_labelling_min=Decimal("0.6"))
+    partners = [pme(expenses=600_000, coordinator=True), ge(region="53", expenses=outside)]
+
+    assert status(partners, "territory_labelling_poles", rules=rules) == expected
+
+
+@pytest.mark.parametrize(
+    ("third", "expected"), [(200_001, "pass"), (200_000, "pass"), (199_999, "fail")]
+)
+def test_partner_share_max_follows_the_calls_threshold(third, expected):
+    # A call allowing 50 % per partner: 500 000 € of 800 000 € + `third`.
+    rules = replace(FUI_21, partner_share_max=Decimal("0.5"))
+    partners = [pme(expenses=500_000, coordinator=True), ge(expenses=300_000), eti(expenses=third)]
+
+    assert status(partners, "partner_share_max", rules=rules) == expected
+
+
+def test_an_empty_consortium_is_evaluated_without_error():
+    verdict = evaluate(FUI_21, POLES, [])
+
+    assert [c.code for c in verdict.checks if c.status == "fail"] == [
+        "min_companies",
+        "min_research_training",
+        "coordinator_company",
+        "territory_labelling_poles",
+        "territory_lead_pole",
+    ]
+    assert (verdict.total_expenses_eur, verdict.total_aid_eur) == (Decimal(0), 0)
+
+
+# --- A label asked for and not yet decided --------------------------------------------------------
+
+
+def test_labelled_warns_while_the_committee_is_pending():
+    pending = LabellingPole(
+        slug="systematic", regions=frozenset({"11"}), label_granted=False, label_pending=True
+    )
+
+    verdict = evaluate(FUI_21, [pending], eligible_consortium())
+
+    check = verdict.check("labelled")
+    assert check.status == "warn"
+    assert check.message == (
+        "Label demandé à systematic : en attente de la décision du comité, qui doit se tenir "
+        "avant la date limite de l'appel."
+    )
+    # A warning does not fail the verdict; the pending pôle's territory already counts.
+    assert verdict.eligible is True
+    assert verdict.check("territory_labelling_poles").status == "pass"
+
+
+def test_labelled_passes_when_one_pole_labelled_and_another_is_pending():
+    pending = LabellingPole(
+        slug="minalogic", regions=frozenset({"84"}), label_granted=False, label_pending=True
+    )
+
+    check = evaluate(FUI_21, [LEAD, pending], eligible_consortium()).check("labelled")
+
+    assert (check.status, check.message) == ("pass", "Labellisé par 1 pôle(s) : systematic.")
+
+
+def test_labelled_lists_every_pending_pole():
+    poles = [
+        LabellingPole(slug=slug, regions=frozenset({"11"}), label_granted=False, label_pending=True)
+        for slug in ("systematic", "cap-digital")
+    ]
+
+    check = evaluate(FUI_21, poles, eligible_consortium()).check("labelled")
+
+    assert check.params == {"poles": "systematic, cap-digital"}
+
+
+def test_labelled_fails_when_the_label_neither_counts_nor_is_pending():
+    late = LabellingPole(slug="systematic", regions=frozenset({"11"}), label_granted=False)
+
+    check = evaluate(FUI_21, [late], eligible_consortium()).check("labelled")
+
+    assert check.status == "fail"
+    assert check.message.startswith("Aucun pôle n'a labellisé le projet")
+
+
+# --- The calls seeded by the migration (database) ---------------------------------------------
+
+
+def _seeded(slug):
+    from funding.models import Call  # noqa: PLC0415 (the rest of the module needs no Django)
+
+    return Call.objects.get(slug=slug).rules()
+
+
+SEEDED_RATES = [
+    # partner, category, in territory, FUI 21, FUI 25 (domain.md)
+    (pme(region="11"), "pme", True, "0.45", "0.50"),
+    (pme(region="53"), "pme", False, "0.30", "0.35"),
+    (eti(region="11"), "eti", True, "0.30", "0.35"),
+    (eti(region="53"), "eti", False, "0.25", "0.30"),
+    (ge(region="11"), "ge", True, "0.25", "0.30"),
+    (body(cost_basis="marginal"), "research", True, "1", "1"),
+    (body(cost_basis="full"), "research", True, "0.40", "0.40"),
+    (body(kind="training", cost_basis="full", region="53"), "training", False, "0.40", "0.40"),
+    (body(kind="rto", cost_basis=None), "rto", True, "0.40", "0.40"),
+    (body(kind="other", cost_basis=None), "other", True, "0", "0"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["fui-21", "fui-25"])
+@pytest.mark.parametrize(
+    ("partner", "category", "in_territory", "rate_21", "rate_25"),
+    SEEDED_RATES,
+    ids=[
+        "pme-territory",
+        "pme-elsewhere",
+        "eti-territory",
+        "eti-elsewhere",
+        "ge",
+        "research-marginal",
+        "research-full",
+        "training-full",
+        "rto",
+        "other",
+    ],
+)
+def test_seeded_call_rates(slug, partner, category, in_territory, rate_21, rate_25):
+    rate = Decimal(rate_21 if slug == "fui-21" else rate_25)
+    partner = replace(partner, expenses_eur=Decimal(1_000_001))
+
+    (result,) = evaluate(_seeded(slug), POLES, [partner]).partners
+
+    assert (result.category, result.in_territory, result.rate) == (category, in_territory, rate)
+    assert result.aid_eur == int((Decimal(1_000_001) * rate).quantize(Decimal(1), "ROUND_HALF_UP"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["fui-21", "fui-25"])
+def test_seeded_call_thresholds_at_their_limits(slug):
+    rules = _seeded(slug)
+
+    def check(partners, code):
+        return evaluate(rules, POLES, partners).check(code).status
+
+    # 70 % for one partner; 50 % on the labelling pôles' territory; 25 % on the lead's.
+    assert check([pme(expenses=700_000, coordinator=True), ge(expenses=300_000)],
+                 "partner_share_max") == "pass"  # fmt: skip
+    assert check([pme(expenses=700_001, coordinator=True), ge(expenses=299_999)],
+                 "partner_share_max") == "fail"  # fmt: skip
+    assert check([pme(expenses=500_000, coordinator=True), ge(region="53", expenses=500_000)],
+                 "territory_labelling_poles") == "pass"  # fmt: skip
+    assert check([pme(expenses=499_999, coordinator=True), ge(region="53", expenses=500_001)],
+                 "territory_labelling_poles") == "fail"  # fmt: skip
+    assert check([pme(expenses=250_000, coordinator=True), ge(region="84", expenses=750_000)],
+                 "territory_lead_pole") == "pass"  # fmt: skip
+    assert check([pme(expenses=249_999, coordinator=True), ge(region="84", expenses=750_001)],
+                 "territory_lead_pole") == "fail"  # fmt: skip
+    assert check([pme(coordinator=True), body()], "min_companies") == "fail"
+    assert check([pme(coordinator=True), ge()], "min_research_training") == "fail"
+    assert (rules.aid_min_eur, rules.lab_aid_share_max) == (Decimal(750_000), Decimal("0.4"))

@@ -19,6 +19,8 @@ from members.models import (
     OrganisationKind,
 )
 from poles.models import PoleStaff
+from projects.demo import ProjectSeedResult
+from projects.models import Project
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,9 +131,16 @@ def test_seed_demo_leaves_requests_for_the_personas_to_decide(seeded):
     assert "requests waiting for a decision 4" in seeded
 
 
-def test_seed_demo_same_seed_gives_same_data(settings):
+def _without_projects(monkeypatch):
+    """Demo projects (and their frozen dossiers) would keep the organisations from being
+    deleted between two runs: the tests of the organisations leave them out."""
+    monkeypatch.setattr("projects.demo.seed_projects", lambda rng, **kwargs: ProjectSeedResult())
+
+
+def test_seed_demo_same_seed_gives_same_data(settings, monkeypatch):
     # Arrange
     settings.DEBUG = True
+    _without_projects(monkeypatch)
 
     def snapshot():
         return list(
@@ -152,8 +161,9 @@ def test_seed_demo_same_seed_gives_same_data(settings):
     assert snapshot() == first
 
 
-def test_seed_demo_other_seed_gives_other_names(settings):
+def test_seed_demo_other_seed_gives_other_names(settings, monkeypatch):
     settings.DEBUG = True
+    _without_projects(monkeypatch)
     _seed()
     first = set(_generated_organisations().values_list("name", flat=True))
     Organisation.objects.all().delete()
@@ -208,3 +218,53 @@ def test_seed_demo_if_empty_seeds_empty_database(settings):
     _seed("--if-empty")
 
     assert _generated_organisations().count() == 30
+
+
+def test_seed_demo_prints_the_demo_projects(seeded):
+    assert "projects 3 (open demo call fui-26-demo), submitted dossiers 1" in seeded
+    assert set(Project.objects.values_list("acronym", flat=True)) == {
+        "VISIOCOB",
+        "INSPECTAL",
+        "HYDROLOG",
+    }
+
+
+def test_seed_demo_if_empty_on_a_seeded_database_adds_nothing(seeded):
+    projects = Project.objects.count()
+
+    out = _seed("--if-empty")
+
+    assert out == "the database already has organisations: no demo data added.\n"
+    assert Project.objects.count() == projects
+
+
+def test_seed_demo_if_empty_adds_the_projects_to_an_older_demo_database(settings, monkeypatch):
+    # A demo database seeded before the projects existed gets them, once.
+    settings.DEBUG = True
+    _without_projects(monkeypatch)
+    _seed()
+    monkeypatch.undo()
+    organisations = Organisation.objects.count()
+
+    first = _seed("--if-empty")
+    second = _seed("--if-empty")
+
+    assert first == (
+        "the database already has organisations: demo projects added (3), "
+        "with the open demo call.\n"
+    )
+    assert second == "the database already has organisations: no demo data added.\n"
+    assert Project.objects.count() == 3
+    assert Organisation.objects.count() == organisations
+
+
+def test_seed_demo_sends_no_email_though_it_acts_through_the_services(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.DEBUG = True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+
+    assert Project.objects.count() == 3
+    assert mailoutbox == []

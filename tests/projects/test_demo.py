@@ -1,12 +1,29 @@
 """Demo partner searches, on top of the demo network."""
 
 import random
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from funding import dossiers
+from funding.dossiers import call_is_open
+from funding.models import Call, DossierVersion
 from members import demo as member_demo
-from projects.demo import seed_partner_searches
-from projects.models import InterestStatus, PartnerSearch
+from poles.models import Pole
+from projects import consortium
+from projects.demo import DEMO_LAB, ProjectSeedResult, seed_partner_searches, seed_projects
+from projects.fixes import suggest_partners
+from projects.models import (
+    InterestStatus,
+    InvitationStatus,
+    LabelStatus,
+    PartnerSearch,
+    Project,
+    ProjectStatus,
+)
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +73,162 @@ def test_seed_partner_searches_same_seed_same_searches_and_second_run_adds_nothi
 
     assert _snapshot() == first
     assert (again.partner_searches, again.interests) == (0, 0)
+
+
+# --- The open demo call and the demo projects ----------------------------------------------------
+
+
+@pytest.fixture
+def demo_database(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return member_demo.seed_demo(organisations=40, seed=3)
+
+
+def _user(email):
+    return get_user_model().objects.get(email=email)
+
+
+def test_seed_demo_opens_a_demo_call_with_the_fui_25_rates(demo_database):
+
+    call = Call.objects.get(slug="fui-26-demo")
+    fui_25 = Call.objects.get(slug="fui-25")
+
+    assert (call.title, call.scheme, call.number) == ("AAP FUI n°26 (démonstration)", "FUI", 26)
+    assert call_is_open(call)
+    now = timezone.now()
+    assert timedelta(days=29) < now - call.opens_at < timedelta(days=31)
+    assert timedelta(days=89) < call.closes_at - now < timedelta(days=91)
+    assert call.rules() == fui_25.rules()
+
+
+def test_seed_demo_flagship_project_waits_for_the_demo_lab(demo_database):
+
+    project = Project.objects.get(acronym="VISIOCOB")
+    parts = list(project.partners.select_related("organisation"))
+
+    assert project.coordinator.name == "Cobotix (démo)"
+    assert project.call.slug == "fui-26-demo"
+    assert project.status == ProjectStatus.CONSORTIUM
+    assert project.competences.count() >= 3
+    assert [part.organisation.name for part in parts][0] == "Cobotix (démo)"
+    (other,) = parts[1:]
+    assert other.organisation.kind == "company"
+    assert other.organisation.group_name == ""
+    assert all(part.total_expenses_eur > 0 and part.rd_region_id == "11" for part in parts)
+    assert all(part.role for part in parts)
+    (invitation,) = project.invitations.filter(status=InvitationStatus.PENDING)
+    assert invitation.organisation.name == "Laboratoire d'informatique de Palaiseau (démo)"
+    assert list(consortium.invitations_for(_user("labo@poles.example"))) == [invitation]
+    assert not project.label_requests.exists()
+    assert consortium.evaluate_project(project).complete
+
+
+def test_demo_journey_from_the_flagship_project_to_a_submitted_dossier(demo_database):
+
+    project = Project.objects.get(acronym="VISIOCOB")
+    coordinator = _user("entreprise@poles.example")
+    lab_user = _user("labo@poles.example")
+    (invitation,) = consortium.invitations_for(lab_user)
+
+    consortium.answer_invitation(actor=lab_user, invitation=invitation, accept=True)
+    part = project.partners.get(organisation__name=DEMO_LAB)
+    consortium.update_part(
+        actor=lab_user,
+        partner=part,
+        version=part.version,
+        expenses_personnel_eur=420_000,
+        cost_basis="marginal",
+    )
+    hard = consortium.evaluate_project(project).verdict
+    assert [c.code for c in hard.checks if c.status == "fail"] == [
+        "labelled",
+        "territory_labelling_poles",
+        "territory_lead_pole",
+    ]
+    (request,) = consortium.request_labels(
+        actor=coordinator, project=project, poles=[Pole.objects.get(slug="systematic")]
+    )
+    consortium.decide_label(
+        actor=_user("animateur@poles.example"),
+        label_request=request,
+        labelled=True,
+        committee_date=timezone.localdate(),
+    )
+    evaluation = consortium.evaluate_project(project)
+    assert {c.status for c in evaluation.verdict.checks} == {"pass"}
+
+    version = dossiers.submit_project(actor=coordinator, project=project)
+
+    assert version.reference == f"FUI-26-DEMO-{project.pk:05d}-v1"
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.SUBMITTED
+
+
+def test_seed_demo_flagship_fixes_suggest_labs_but_not_the_invited_one(demo_database):
+
+    project = Project.objects.get(acronym="VISIOCOB")
+
+    fixes = suggest_partners(
+        project, consortium.evaluate_project(project), user=_user("entreprise@poles.example")
+    )
+
+    (fix,) = [fix for fix in fixes if fix.code == "min_research_training"]
+    names = [organisation.name for organisation, _reasons in fix.organisations]
+    assert names
+    assert DEMO_LAB not in names
+    assert all(
+        organisation.kind in ("research", "training") for organisation, _ in fix.organisations
+    )
+
+
+def test_seed_demo_other_projects_are_labelled_and_published(demo_database):
+
+    labelled = Project.objects.get(acronym="INSPECTAL")
+    published = Project.objects.get(acronym="HYDROLOG")
+
+    assert labelled.status == ProjectStatus.LABELLED
+    (label,) = labelled.label_requests.all()
+    assert (label.pole.slug, label.status, label.is_lead) == (
+        "systematic",
+        LabelStatus.LABELLED,
+        True,
+    )
+    assert label.decided_by.email == "animateur@poles.example"
+    assert labelled.partners.filter(organisation__name="Cobotix (démo)").exists()
+    assert (published.status, published.is_published) == (ProjectStatus.SUBMITTED, True)
+    assert list(Project.objects.published()) == [published]
+    assert published.partners.filter(organisation__name=DEMO_LAB).exists()
+    (version,) = DossierVersion.objects.all()
+    assert (version.project, version.number, version.eligible) == (published, 1, True)
+    assert demo_database.projects == Project.objects.count() == 3
+    assert demo_database.dossiers == 1
+
+
+def test_seed_projects_second_run_adds_nothing(demo_database):
+
+    again = seed_projects(random.Random(5))
+
+    assert (again.projects, again.calls, again.dossiers) == (0, 0, 0)
+    assert Project.objects.count() == 3
+    assert Call.objects.filter(slug="fui-26-demo").count() == 1
+
+
+def test_add_missing_projects_tops_up_a_demo_database_without_projects(monkeypatch):
+    # A demo database seeded before the projects existed.
+    monkeypatch.setattr("projects.demo.seed_projects", lambda rng, **kwargs: ProjectSeedResult())
+    member_demo.seed_demo(organisations=30, seed=3)
+    monkeypatch.undo()
+    assert not Project.objects.exists()
+
+    added = member_demo.add_missing_projects(seed=3)
+
+    assert added == Project.objects.count() == 3
+    assert Call.objects.filter(slug="fui-26-demo").exists()
+    assert member_demo.add_missing_projects(seed=3) == 0
+
+
+def test_add_missing_projects_leaves_a_database_without_the_demo_company_alone():
+    OrganisationFactory(name="Vraie Entreprise")
+
+    assert member_demo.add_missing_projects(seed=3) == 0
+    assert not Project.objects.exists()
+    assert not Call.objects.filter(slug="fui-26-demo").exists()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from members import demo
+from members.services import mail_suppressed
 
 
 class Command(BaseCommand):
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # The demo goes through the services, which write to people: not while seeding.
+        with mail_suppressed():
+            self._handle(*args, **options)
+
+    def _handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
                 "seed_demo refuses to run with DJANGO_DEBUG off; pass --force to run it anyway."
@@ -41,7 +47,14 @@ class Command(BaseCommand):
         except demo.DatabaseNotEmpty as exc:
             if not options["if_empty"]:
                 raise CommandError(str(exc)) from None
-            self.stdout.write("the database already has organisations: no demo data added.")
+            added = demo.add_missing_projects(seed=options["seed"])
+            if added:
+                self.stdout.write(
+                    f"the database already has organisations: demo projects added ({added}), "
+                    "with the open demo call."
+                )
+            else:
+                self.stdout.write("the database already has organisations: no demo data added.")
             return
         except demo.DemoDataError as exc:
             raise CommandError(str(exc)) from None
@@ -61,6 +74,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"requests waiting for a decision {result.requests}, "
             f"partner searches {result.partner_searches}, interests {result.interests}"
+        )
+        self.stdout.write(
+            f"projects {result.projects} (open demo call fui-26-demo), "
+            f"submitted dossiers {result.dossiers}"
         )
         self.stdout.write(
             f"demo accounts ({len(result.accounts)}), with their organisations: "
