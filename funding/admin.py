@@ -200,7 +200,7 @@ class DossierVersionAdmin(DossierReadOnlyAdmin):
         "call",
         "number",
         "submitted_at",
-        "submitted_by",
+        "submitter",
         "eligible",
         "expenses",
         "aid",
@@ -208,7 +208,13 @@ class DossierVersionAdmin(DossierReadOnlyAdmin):
         "summary",
         "raw_content",
     ]
-    readonly_fields = ["expenses", "aid", "links", "summary", "raw_content"]
+    readonly_fields = ["submitter", "expenses", "aid", "links", "summary", "raw_content"]
+
+    @admin.display(description=_("déposé par"))
+    def submitter(self, obj):
+        # A name, not a link: pôle animators have no access to the user accounts.
+        user = obj.submitted_by
+        return f"{user.get_full_name()} <{user.email}>" if user.get_full_name() else user.email
 
     def get_queryset(self, request):
         return DossierVersion.objects.filter(

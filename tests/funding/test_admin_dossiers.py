@@ -279,6 +279,20 @@ def test_admin_dossier_version_pages_render_the_frozen_content(client_for, reque
     assert 'name="_save"' not in response.content.decode()
 
 
+def test_admin_dossier_version_names_the_submitter_without_a_link_to_accounts(
+    client_for, team_animator, team
+):
+    response = client_for(team_animator).get(
+        _admin("funding_dossierversion_change", team.version.pk)
+    )
+
+    submitter = team.version.submitted_by
+    assert submitter.email in page_text(response)
+    assert reverse("admin:members_user_change", args=[submitter.pk]) not in (
+        response.content.decode()
+    )
+
+
 def test_admin_dossier_versions_hidden_from_other_pole(client_for, animator, team):
     text = page_text(client_for(animator).get(_admin("funding_dossierversion_changelist")))
 

@@ -722,3 +722,14 @@ def test_invite_page_search_says_when_results_are_cut(client_for, member, projec
     assert "Les 15 premières organisations trouvées : précisez votre recherche" in text
     assert "Optique Série 014" in text
     assert "Optique Série 015" not in text
+
+
+def test_invite_page_keeps_ids_of_four_digits_whole(client_for, member, project):
+    # French formatting groups thousands ("1 234"): an id in a form value must not be.
+    far = OrganisationFactory(id=12345, name="Optique Lointaine")
+
+    response = client_for(member).get(_invite_url(project, "lointaine"))
+
+    body = response.content.decode()
+    assert f'id="organisation-{far.pk}" name="annuaire-organisation" value="{far.pk}"' in body
+    assert f'<label for="organisation-{far.pk}">' in body

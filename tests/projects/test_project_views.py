@@ -331,6 +331,23 @@ def test_project_detail_shows_the_project_consortium_and_aid(client_for, member,
     assert "1 050 000 €" in text  # total expenses
 
 
+def test_project_detail_lets_every_partner_read_the_other_parts(
+    client_for, lab_member, project, lab_part
+):
+    ProjectPartner.objects.filter(project=project, organisation=project.coordinator).update(
+        work_summary="Conception de la structure et vols d'essai."
+    )
+
+    text = page_text(client_for(lab_member).get(project.get_absolute_url()))
+
+    section = text[text.index("Les parties des partenaires") : text.index("Invitations")]
+    assert "Ateliers Durand · Intégrateur du drone · 750 000 €" in section
+    assert "Travaux Conception de la structure et vols d'essai." in section
+    assert "Frais de personnel (€) 600 000 €" in section
+    assert "Équipements (€) 150 000 €" in section
+    assert "Sous-traitance (€) 0 €" in section
+
+
 def test_project_detail_shows_every_check_with_text_status(client_for, member, project):
     response = client_for(member).get(project.get_absolute_url())
 
