@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 
 from funding.dossiers import SubmissionError, budget_csv, call_is_open, submit_project
 from funding.models import CATEGORY_LABELS, DossierFile, DossierVersion
+from funding.permissions import dossier_versions_visible_to
 from members.models import OrganisationKind
 from projects import consortium, permissions
 from projects.models import EXPENSE_FIELDS, CostBasis, LabelStatus, Project
@@ -37,13 +38,10 @@ from projects.models import EXPENSE_FIELDS, CostBasis, LabelStatus, Project
 
 
 def get_version_for_user(user, pk: int) -> DossierVersion:
-    """The version if `user` may see its project; 404 otherwise (nothing is revealed)."""
+    """The version if `user` may see it (its project's people, its assigned reviewers, the
+    managers of its call: `funding.permissions`); 404 otherwise (nothing is revealed)."""
     try:
-        return (
-            DossierVersion.objects.filter(project__in=Project.objects.visible_to(user))
-            .select_related("submitted_by")
-            .get(pk=pk)
-        )
+        return dossier_versions_visible_to(user).select_related("submitted_by").get(pk=pk)
     except DossierVersion.DoesNotExist:
         raise Http404 from None
 

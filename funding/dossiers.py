@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from funding import review
 from funding.models import CATEGORY_LABELS, Call, DossierFile, DossierVersion
 from projects import consortium, permissions
 from projects.models import EXPENSE_FIELDS, LabelStatus, Project, ProjectStatus
@@ -136,7 +137,7 @@ def submit_project(*, actor, project: Project, now=None) -> DossierVersion:
             _("L'appel « %(call)s » n'est pas encore ouvert : il ouvre le %(date)s.")
             % {"call": call, "date": timezone.localtime(call.opens_at).strftime("%d/%m/%Y %H:%M")}
         )
-    if now >= call.closes_at:
+    if now >= call.closes_at and not review.more_information_requested(project, call):
         raise SubmissionError(
             _(
                 "La date limite de l'appel « %(call)s » est passée (%(date)s) : "

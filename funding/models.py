@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +86,12 @@ class Call(models.Model):
     closes_at = models.DateTimeField(_("date limite"))
     funders = models.ManyToManyField(
         Funder, verbose_name=_("financeurs"), related_name="calls", blank=True
+    )
+    decisions_released_at = models.DateTimeField(
+        _("décisions communiquées le"),
+        null=True,
+        blank=True,
+        help_text=_("Les décisions des financeurs sont communiquées aux porteurs toutes ensemble."),
     )
 
     rate_pme_in_territory = _rate(
@@ -200,6 +207,15 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        if created:
+            Criterion.objects.bulk_create(
+                Criterion(call=self, code=code, name=name, weight=weight, position=position)
+                for position, (code, name, weight) in enumerate(DEFAULT_CRITERIA)
+            )
 
     def rules(self) -> Rules:
         """The engine's view of this call."""
@@ -328,3 +344,279 @@ class DossierFile(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DossierImmutable(_("Un dossier déposé ne peut pas être supprimé."))
+
+
+# --- Review by the funders ------------------------------------------------------------------
+#
+# A "dossier" under review is a project submitted to a call (all its versions). Staff of the
+# call's funders assign reviewers, who score the call's criteria; each funder records its own
+# decision, and the decisions of a call are released to the applicants together.
+
+
+class FunderRole(models.TextChoices):
+    MANAGER = "manager", _("Gestionnaire de l'appel")
+    REVIEWER = "reviewer", _("Évaluateur")
+
+
+class FunderMember(models.Model):
+    """A person working for a funder: a manager (assigns, decides) or a reviewer (scores)."""
+
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("financeur"), on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(
+        "members.User",
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="funder_roles",
+    )
+    role = models.CharField(_("rôle"), max_length=10, choices=FunderRole.choices)
+
+    class Meta:
+        verbose_name = _("membre d'un financeur")
+        verbose_name_plural = _("membres des financeurs")
+        ordering = ["funder", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["funder", "user"], name="funder_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.funder}, {self.get_role_display()})"
+
+
+# The FUI selection criteria (domain.md): innovation, quality of the partnership, credible
+# market, economic value and jobs in France. Staff change names and weights per call.
+DEFAULT_CRITERIA = (
+    ("innovation", "Caractère innovant", Decimal("1")),
+    ("partnership", "Qualité du partenariat", Decimal("1")),
+    ("market", "Crédibilité du marché", Decimal("1")),
+    ("impact", "Retombées économiques", Decimal("1")),
+    ("jobs", "Emplois en France", Decimal("1")),
+)
+
+
+class Criterion(models.Model):
+    """A scored criterion of a call (0–5), with its weight in the weighted score."""
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("intitulé"), max_length=120)
+    weight = models.DecimalField(_("poids"), max_digits=4, decimal_places=2, default=Decimal("1"))
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("critère d'évaluation")
+        verbose_name_plural = _("critères d'évaluation")
+        ordering = ["call", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "code"], name="criterion_code_once"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssignmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Assignée")
+    CONFLICT = "conflict", _("Conflit d'intérêts déclaré")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+class Assignment(models.Model):
+    """A reviewer asked to review a project's dossier for a call (all its versions)."""
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("projet"),
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+    )
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        "members.User",
+        verbose_name=_("évaluateur"),
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+    )
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("pour le financeur"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.ACTIVE,
+        db_index=True,
+    )
+    conflict_reason = models.CharField(_("motif du conflit"), max_length=500, blank=True)
+    assigned_by = models.ForeignKey(
+        "members.User",
+        verbose_name=_("assignée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assignée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignation d'évaluation")
+        verbose_name_plural = _("assignations d'évaluation")
+        ordering = ["call", "project", "reviewer__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "call", "reviewer"], name="assignment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.project.acronym}"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Remise")
+
+
+class Review(models.Model):
+    """A reviewer's scores and comments on one assigned dossier."""
+
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignation"), on_delete=models.CASCADE, related_name="review"
+    )
+    version = models.ForeignKey(
+        DossierVersion,
+        verbose_name=_("version évaluée"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    status = models.CharField(
+        _("statut"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    comment_committee = models.TextField(_("avis pour le comité"), blank=True)
+    comment_applicants = models.TextField(_("avis pour les porteurs"), blank=True)
+    submitted_at = models.DateTimeField(_("remise le"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("rouverte le"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        "members.User",
+        verbose_name=_("rouverte par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+
+    def __str__(self) -> str:
+        return f"{self.assignment}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(
+        Review, verbose_name=_("évaluation"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("critère"), on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.PositiveSmallIntegerField(
+        _("note"), validators=[MinValueValidator(0), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_once"),
+            models.CheckConstraint(condition=Q(value__lte=5), name="score_at_most_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class DecisionOutcome(models.TextChoices):
+    FUNDED = "funded", _("Financé")
+    NOT_FUNDED = "not_funded", _("Non financé")
+    MORE_INFORMATION = "more_information", _("Informations complémentaires demandées")
+
+
+class Decision(models.Model):
+    """One funder's decision on a project submitted to a call (several funders may co-fund).
+
+    Held until the call's decisions are released (`released_at`); then the applicants see the
+    outcome, the aid per partner and `comment_applicants`.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("projet"),
+        on_delete=models.PROTECT,
+        related_name="funding_decisions",
+    )
+    call = models.ForeignKey(
+        Call, verbose_name=_("appel"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    funder = models.ForeignKey(
+        Funder, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    outcome = models.CharField(_("décision"), max_length=20, choices=DecisionOutcome.choices)
+    comment_applicants = models.TextField(_("message aux porteurs"), blank=True)
+    decided_by = models.ForeignKey(
+        "members.User",
+        verbose_name=_("enregistrée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("enregistrée le"), auto_now=True)
+    released_at = models.DateTimeField(_("communiquée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("décision de financement")
+        verbose_name_plural = _("décisions de financement")
+        ordering = ["call", "project", "funder"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "call", "funder"], name="decision_once_per_funder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} : {self.project.acronym} — {self.get_outcome_display()}"
+
+    @property
+    def total_aid_eur(self) -> int:
+        return sum(aid.amount_eur for aid in self.aids.all())
+
+
+class DecisionAid(models.Model):
+    """The aid a funder grants one partner organisation (integer euros)."""
+
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("décision"), on_delete=models.CASCADE, related_name="aids"
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("partenaire"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount_eur = models.PositiveBigIntegerField(_("aide (€)"))
+
+    class Meta:
+        verbose_name = _("aide accordée")
+        verbose_name_plural = _("aides accordées")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "organisation"], name="decision_aid_once_per_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.amount_eur} €"

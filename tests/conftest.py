@@ -8,7 +8,10 @@ and `other_pole` ("Pôle Bêta", Bretagne):
 - member: admin of `company`, an active member of `pole`; also works for `unpublished`;
 - lab_member: works for `lab`, a research laboratory, active member of `pole`;
 - animator: staff of `pole` (is_staff); other_animator: staff of `other_pole`;
-- funder: works for a regional investment bank (kind "other"); funder powers come later;
+- funder: works for a regional investment bank (kind "other"), reviewer for its funder
+  `world_funder` (the matrix assigns it to the dossiers it should see);
+- other_funder: reviewer for another funder (`other_world_funder`), of another call;
+- funder_manager: manager of `world_funder` (assigns reviewers, decides, releases);
 - admin: a superuser.
 """
 
@@ -39,6 +42,8 @@ PERSONAS = [
     "animator",
     "other_animator",
     "funder",
+    "other_funder",
+    "funder_manager",
     "admin",
 ]
 
@@ -181,9 +186,54 @@ def other_animator(other_pole):
 
 
 @pytest.fixture
-def funder(funder_organisation):
+def funder(funder_organisation, world_funder):
+    from funding.models import FunderMember
+
     user = UserFactory(email="funder@example.org", first_name="Fanny", last_name="Financeur")
     AffiliationFactory(user=user, organisation=funder_organisation, job_title="Chargée d'affaires")
+    FunderMember.objects.create(funder=world_funder, user=user, role="reviewer")
+    return user
+
+
+@pytest.fixture
+def world_funder(funder_organisation):
+    from funding.models import Funder
+
+    return Funder.objects.create(
+        name="Banque Régionale (financeur)",
+        slug="banque-regionale",
+        kind="other",
+        organisation=funder_organisation,
+    )
+
+
+@pytest.fixture
+def other_world_funder(db):
+    from funding.models import Funder
+
+    return Funder.objects.create(name="Région Bêta", slug="region-beta", kind="region")
+
+
+@pytest.fixture
+def other_funder(other_world_funder):
+    from funding.models import FunderMember
+
+    organisation = OtherOrganisationFactory(name="Conseil régional Bêta")
+    user = UserFactory(email="other.funder@example.org", first_name="Gilles", last_name="Autre")
+    AffiliationFactory(user=user, organisation=organisation)
+    FunderMember.objects.create(funder=other_world_funder, user=user, role="reviewer")
+    return user
+
+
+@pytest.fixture
+def funder_manager(world_funder, funder_organisation):
+    from funding.models import FunderMember
+
+    user = UserFactory(
+        email="funder.manager@example.org", first_name="Hugo", last_name="Gestionnaire"
+    )
+    AffiliationFactory(user=user, organisation=funder_organisation)
+    FunderMember.objects.create(funder=world_funder, user=user, role="manager")
     return user
 
 
@@ -214,10 +264,16 @@ def client_for():
 
 
 @pytest.fixture
-def world(pole, other_pole, company, lab, unpublished):
+def world(pole, other_pole, company, lab, unpublished, world_funder, other_world_funder):
     """The objects the permission matrix builds its URLs from."""
     return SimpleNamespace(
-        pole=pole, other_pole=other_pole, company=company, lab=lab, unpublished=unpublished
+        pole=pole,
+        other_pole=other_pole,
+        company=company,
+        lab=lab,
+        unpublished=unpublished,
+        funder=world_funder,
+        other_funder=other_world_funder,
     )
 
 

@@ -255,7 +255,10 @@ PROJECT_CASES = [
         {
             **everyone(Forbidden()),  # no organisation: the page says to join or register one
             "anonymous": LoginRedirect(),
-            **dict.fromkeys(("member", "lab_member", "funder"), Shows('name="acronym"')),
+            **dict.fromkeys(
+                ("member", "lab_member", "funder", "other_funder", "funder_manager"),
+                Shows('name="acronym"'),
+            ),
         },
     ),
     Case(

@@ -58,7 +58,7 @@ SEES_UNPUBLISHED = {"member", "animator", "admin"}
 # Partner searches (the `projects:*` rows): who works for an organisation (and may publish);
 # who sees a hidden search of the company in Pôle Alpha (its people, Alpha's staff, superusers).
 # The searches and the interest are made on first use, once per world.
-AFFILIATED = ("member", "lab_member", "funder")
+AFFILIATED = ("member", "lab_member", "funder", "other_funder", "funder_manager")
 SEES_HIDDEN_SEARCH = ("member", "animator", "admin")
 SEARCH = "Recherche de partenaires Alpha"
 HIDDEN_SEARCH = "Recherche masquée Alpha"
@@ -252,6 +252,8 @@ BASE_MATRIX = [
             "member": AdminLoginRedirect(),
             "lab_member": AdminLoginRedirect(),
             "funder": AdminLoginRedirect(),
+            "other_funder": AdminLoginRedirect(),
+            "funder_manager": AdminLoginRedirect(),
             "animator": Shows("Animation des pôles"),
             "other_animator": Shows("Animation des pôles"),
             "admin": Shows("Animation des pôles"),
@@ -344,8 +346,10 @@ BASE_MATRIX = [
             **everyone(Forbidden()),
             "anonymous": LoginRedirect(),
             # The author may not; the others need an organisation. An empty form: its errors.
-            "lab_member": Shows("Dites ce que votre organisation apporterait au projet."),
-            "funder": Shows("Dites ce que votre organisation apporterait au projet."),
+            **dict.fromkeys(
+                ("lab_member", "funder", "other_funder", "funder_manager"),
+                Shows("Dites ce que votre organisation apporterait au projet."),
+            ),
         },
         kwargs=lambda w: {"pk": _search(w).pk},
         method="post",
