@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "django_htmx",
     "poles",
@@ -117,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.mfa.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.roles.context",
             ],
         },
     },
@@ -213,6 +216,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 if not env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True):
     ACCOUNT_RATE_LIMITS = False
+
+# Two-factor authentication (allauth MFA): an authenticator app (TOTP) with recovery codes.
+# Staff and funders must use it (`config/mfa.py` enforces it on every page).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Portail des pôles"
+MFA_ADAPTER = "config.mfa.PortalMFAAdapter"
 
 # E-mail (Django 6.1 mailers): SMTP (to a local MTA by default) in production; in development
 # the console, unless EMAIL_HOST is set.

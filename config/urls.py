@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from config import views
 from members import views as members_views
@@ -17,11 +16,13 @@ urlpatterns = [
     path("projets/", include("projects.project_urls")),
     path("labellisation/", include("projects.labelling_urls")),
     path("dossiers/", include("funding.dossier_urls")),
+    path("evaluation/", include("funding.review_urls")),
+    path("comite/", include("funding.committee_urls")),
     path("mon-espace/", members_views.dashboard, name="dashboard"),
     path("eligibility/", include("funding.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -1,6 +1,6 @@
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -8,7 +8,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from funding.dossier_views import dossier_context
-from funding.models import Call, DossierFile, DossierVersion, Funder
+from funding.models import (
+    Assignment,
+    Call,
+    Criterion,
+    Decision,
+    DecisionAid,
+    DossierFile,
+    DossierVersion,
+    Funder,
+    FunderMember,
+    Review,
+    ReviewStatus,
+    Score,
+)
+from funding.review import ReviewError, reopen_review, weighted_score
 from members import permissions as member_permissions
 from poles.templatetags.portal import euros
 from projects.admin import admin_projects
@@ -26,6 +40,28 @@ class FunderAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation"]
 
 
+class CriterionInline(admin.TabularInline):
+    """The call's scored criteria and their weights (superusers edit them; a criterion
+    already scored cannot be deleted)."""
+
+    model = Criterion
+    extra = 0
+    fields = ["position", "code", "name", "weight"]
+    ordering = ["position", "pk"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     """Staff read the calls; superusers edit them (rates and thresholds change per call)."""
@@ -34,10 +70,22 @@ class CallAdmin(admin.ModelAdmin):
     list_filter = ["scheme"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["funders"]
+    inlines = [CriterionInline]
     fieldsets = [
         (
             None,
-            {"fields": ["slug", "scheme", "number", "title", "opens_at", "closes_at", "funders"]},
+            {
+                "fields": [
+                    "slug",
+                    "scheme",
+                    "number",
+                    "title",
+                    "opens_at",
+                    "closes_at",
+                    "funders",
+                    "decisions_released_at",
+                ]
+            },
         ),
         (
             _("Taux d'aide (part des dépenses éligibles, 0,45 = 45 %)"),
@@ -278,3 +326,173 @@ class DossierFileAdmin(DossierReadOnlyAdmin):
     @admin.display(description=_("fichier"))
     def download(self, obj):
         return _download_link(obj)
+
+
+# --- Review by the funders --------------------------------------------------------------------
+# Superusers only: who reviews what, the scores and the decisions are confidential. Members of
+# the funders are edited here; assignments, reviews and decisions are read-only, their writes
+# go through `funding.review` (the committee's pages, and the reopening action below).
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class ReadOnlyAdmin(SuperuserOnlyAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FunderMember)
+class FunderMemberAdmin(SuperuserOnlyAdmin):
+    """Who works for a funder: managers (assign, decide, release) and reviewers (score)."""
+
+    list_display = ["user", "funder", "role"]
+    list_filter = ["role", "funder"]
+    search_fields = ["user__email", "user__last_name", "funder__name"]
+    list_select_related = ["user", "funder"]
+    autocomplete_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["project", "call", "reviewer", "funder", "status", "assigned_at", "assigned_by"]
+    list_filter = ["status", "call", "funder"]
+    search_fields = ["project__acronym", "reviewer__email", "reviewer__last_name"]
+    list_select_related = ["project", "call", "reviewer", "funder", "assigned_by"]
+    date_hierarchy = "assigned_at"
+
+
+class ScoreInline(ReadOnlyInline):
+    model = Score
+    fields = ["criterion", "value"]
+    readonly_fields = fields
+    ordering = ["criterion__position", "criterion_id"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    """Read-only; the one write, reopening a submitted review, goes through the service."""
+
+    list_display = ["assignment", "call", "status", "score", "submitted_at", "reopened_at"]
+    list_filter = ["status", "assignment__call"]
+    search_fields = ["assignment__project__acronym", "assignment__reviewer__email"]
+    list_select_related = [
+        "assignment__project",
+        "assignment__reviewer",
+        "assignment__call",
+        "version",
+    ]
+    fields = [
+        "assignment",
+        "version",
+        "status",
+        "score",
+        "comment_committee",
+        "comment_applicants",
+        "submitted_at",
+        "reopened_at",
+        "reopened_by",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    inlines = [ScoreInline]
+    actions = ["reopen"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("scores")
+
+    @admin.display(description=_("appel"), ordering="assignment__call")
+    def call(self, obj):
+        return obj.assignment.call
+
+    @admin.display(description=_("note pondérée (0–5)"))
+    def score(self, obj):
+        value = weighted_score(obj)
+        return "—" if value is None else f"{value}".replace(".", ",")
+
+    @admin.action(description=_("Rouvrir les évaluations remises"))
+    def reopen(self, request, queryset):
+        reopened = 0
+        for review in queryset.filter(status=ReviewStatus.SUBMITTED):
+            try:
+                reopen_review(actor=request.user, review=review)
+            except ReviewError as error:
+                self.message_user(request, f"{review} : {error}", messages.ERROR)
+            else:
+                reopened += 1
+        self.message_user(request, _("%(count)s évaluation(s) rouverte(s).") % {"count": reopened})
+
+
+class DecisionAidInline(ReadOnlyInline):
+    model = DecisionAid
+    fields = ["organisation", "amount"]
+    readonly_fields = fields
+
+    @admin.display(description=_("aide"))
+    def amount(self, obj):
+        return euros(obj.amount_eur)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["project", "call", "funder", "outcome", "aid", "decided_at", "released_at"]
+    list_filter = ["outcome", "call", "funder", ("released_at", admin.EmptyFieldListFilter)]
+    search_fields = ["project__acronym", "project__title", "funder__name"]
+    list_select_related = ["project", "call", "funder"]
+    fields = [
+        "project",
+        "call",
+        "funder",
+        "outcome",
+        "aid",
+        "comment_applicants",
+        "decided_by",
+        "decided_at",
+        "released_at",
+    ]
+    readonly_fields = fields
+    inlines = [DecisionAidInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aids")
+
+    @admin.display(description=_("aide accordée"))
+    def aid(self, obj):
+        return euros(obj.total_aid_eur)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from funding import review
 from funding.models import CATEGORY_LABELS, Call, DossierFile, DossierVersion
+from members.services import send_templated_mail
 from projects import consortium, permissions
 from projects.models import EXPENSE_FIELDS, LabelStatus, Project, ProjectStatus
 
@@ -119,7 +120,8 @@ def submit_project(*, actor, project: Project, now=None) -> DossierVersion:
     """Freeze the project as a new dossier version for its call.
 
     Refused unless the actor coordinates it, the call is open, every part is complete, the
-    verdict has no failing check and a label counts for the call.
+    verdict has no failing check and a label counts for the call. Side effects: audit entry,
+    receipt mailed to the consortium's people after commit.
     """
     now = now or timezone.now()
     project = (
@@ -209,6 +211,11 @@ def submit_project(*, actor, project: Project, now=None) -> DossierVersion:
         target=project,
         summary=f"Dossier {version.reference} déposé sur {call}",
         version=version.number,
+    )
+    send_templated_mail(
+        template="email/dossier_submitted",
+        to=consortium._consortium_emails(project),
+        context={"project": project, "call": call, "version": version},
     )
     return version
 

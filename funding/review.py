@@ -411,7 +411,7 @@ def record_decision(
         target=project,
         summary=(
             f"{funder} : {project.acronym} — {decision.get_outcome_display()}"
-            + (f" ({sum(aids.values())} €)" if aids else "")
+            + (f" ({sum(aids.values()):,} €)".replace(",", " ") if aids else "")
         ),
         call=call.slug,
         funder=funder.slug,

@@ -14,15 +14,22 @@ not change from one day to the next. Names, identifiers and web sites are invent
 sites under the reserved `.example` domain); places are real French cities and postcodes.
 """
 
+import base64
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from faker import Faker
 
@@ -54,6 +61,18 @@ AS_OF = date(2026, 6, 30)
 FIRST_MEMBERSHIP = date(2008, 1, 1)
 DEMO_COMPANY_SIREN = identifiers.make_siren("84215370")
 DEMO_LAB_RNSR = "201412345" + identifiers.check_letter("201412345")
+DEMO_FUNDER = "Bpifrance (démo)"
+DEMO_REGION = "Région Île-de-France (démo)"
+# Staff and funders must use two-factor authentication (config/mfa.py): these demo accounts
+# come with an authenticator app whose secret is derived from the e-mail address and the
+# installation's SECRET_KEY; `manage.py demo_totp EMAIL` prints its current code.
+DEMO_TOTP_EMAILS = (
+    "admin@poles.example",
+    "animateur@poles.example",
+    "financeur@poles.example",
+    "gestionnaire@poles.example",
+    "evaluateur@poles.example",
+)
 
 # Share of each kind among the generated organisations (largest remainder, then shuffled).
 KIND_SHARES = [
@@ -711,6 +730,8 @@ class SeedResult:
     interests: int = 0
     projects: int = 0
     dossiers: int = 0
+    assignments: int = 0
+    reviews: int = 0
 
 
 @dataclass
@@ -1406,7 +1427,7 @@ def create_demo_accounts(result: SeedResult) -> None:
         ],
     )
     funder = _demo_organisation(
-        name="Bpifrance (démo)",
+        name=DEMO_FUNDER,
         kind=OrganisationKind.OTHER,
         address="27, avenue du Général Leclerc",
         postcode="94700",
@@ -1414,6 +1435,17 @@ def create_demo_accounts(result: SeedResult) -> None:
         region_id="11",
         website="https://www.bpifrance-demo.example",
         description="Financeur de démonstration : instruit et finance les projets collaboratifs.",
+        is_published=False,
+    )
+    region = _demo_organisation(
+        name=DEMO_REGION,
+        kind=OrganisationKind.OTHER,
+        address="2, rue Simone Veil",
+        postcode="93400",
+        city="Saint-Ouen-sur-Seine",
+        region_id="11",
+        website="https://www.iledefrance-demo.example",
+        description="Conseil régional de démonstration : cofinance les projets de son territoire.",
         is_published=False,
     )
     for organisation, since in ((company, date(2019, 1, 1)), (lab, date(2015, 1, 1))):
@@ -1424,7 +1456,7 @@ def create_demo_accounts(result: SeedResult) -> None:
             status=MembershipStatus.ACTIVE,
             start_date=since,
         )
-    result.account_organisations = [company.name, lab.name, funder.name]
+    result.account_organisations = [company.name, lab.name, funder.name, region.name]
 
     for email, first, last, organisation, role, label in (
         (
@@ -1449,12 +1481,58 @@ def create_demo_accounts(result: SeedResult) -> None:
             "Roux",
             funder,
             AffiliationRole.MEMBER,
-            f"funder, member of {funder}",
+            f"reviewer for Bpifrance (demo call), member of {funder}",
+        ),
+        (
+            "gestionnaire@poles.example",
+            "Karim",
+            "Haddad",
+            funder,
+            AffiliationRole.MEMBER,
+            "manager of the review of the demo call for Bpifrance and the Région Île-de-France",
+        ),
+        (
+            "evaluateur@poles.example",
+            "Élise",
+            "Moreau",
+            region,
+            AffiliationRole.MEMBER,
+            f"reviewer for the Région Île-de-France (demo call), member of {region}",
         ),
     ):
         user = _demo_user(email, first, last, password, is_staff=False, is_superuser=False)
         affiliate_user(actor=None, user=user, organisation=organisation, role=role)
         result.accounts.append(DemoAccount(email, label))
+    enable_demo_totp()
+
+
+def demo_totp_secret(email: str) -> str:
+    """The authenticator secret of a demo account: the same on every run of this installation
+    (derived from the address and SECRET_KEY), different from one installation to another."""
+    digest = salted_hmac("members.demo.totp", email.lower(), algorithm="sha256").digest()
+    return base64.b32encode(digest[:20]).decode("ascii")
+
+
+def enable_demo_totp() -> int:
+    """Give the demo staff and funder accounts their authenticator app (TOTP), unless they
+    have one (a person may have set up his own); returns how many were given one."""
+    given = 0
+    for user in get_user_model().objects.filter(email__in=DEMO_TOTP_EMAILS).order_by("email"):
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, demo_totp_secret(user.email))
+            given += 1
+    return given
+
+
+def current_totp_code(user, *, at: float | None = None) -> str | None:
+    """The code `user`'s authenticator app shows now (None without one), computed with
+    allauth's own functions."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        return None
+    secret = decrypt(authenticator.data["secret"])
+    counter = int(time.time() if at is None else at) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
@@ -1488,6 +1566,8 @@ def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
         projects = seed_projects(random.Random(seed + 3))
         result.projects = projects.projects
         result.dossiers = projects.dossiers
+        result.assignments = projects.assignments
+        result.reviews = projects.reviews
     return result
 
 
@@ -1504,6 +1584,29 @@ def add_missing_projects(*, seed: int = 2014) -> int:
     if Project.objects.exists() or not Organisation.objects.filter(name=DEMO_COMPANY).exists():
         return 0
     return seed_projects(random.Random(seed + 3)).projects
+
+
+def add_missing_review(*, seed: int = 2014):
+    """On a demo database made before the review by funders existed, add it once: the new
+    demo accounts (gestionnaire@, evaluateur@), authenticator apps for the staff and funder
+    accounts, two more submitted dossiers, the funders of the demo call, assignments and a
+    review (`projects.demo.add_review_demo`).
+
+    Does nothing (returns None) unless the demo company and the demo call are there and the
+    demo manager has no funder role yet. Returns the `ProjectSeedResult` of what was added.
+    """
+    from funding.models import Call, FunderMember
+    from projects.demo import DEMO_CALL, DEMO_COMPANY, add_review_demo
+
+    if (
+        not Organisation.objects.filter(name=DEMO_COMPANY).exists()
+        or not Call.objects.filter(slug=DEMO_CALL).exists()
+        or FunderMember.objects.filter(user__email="gestionnaire@poles.example").exists()
+    ):
+        return None
+    with transaction.atomic():
+        create_demo_accounts(SeedResult())
+        return add_review_demo(random.Random(seed + 4))
 
 
 MEMBERSHIP_MOTIVATIONS = (

@@ -28,6 +28,7 @@ from members.models import (
     Organisation,
     OrganisationJoinRequest,
     OrganisationKind,
+    User,
 )
 from members.search import refresh_search_data
 
@@ -52,9 +53,10 @@ def mail_suppressed():
 def send_templated_mail(*, template: str, to: list[str], context: dict, language=None) -> None:
     """Render `<template>_subject.txt` and `<template>.txt` and send them after commit.
 
-    Written in the recipient's language when given, the portal's default otherwise.
+    Each recipient reads it in his own language (`User.language`); addresses without an
+    account get `language` when given, the portal's default otherwise. One mail per language.
     """
-    recipients = [address for address in to if address]
+    recipients = list(dict.fromkeys(address for address in to if address))
     if not recipients or _mail_suppressed.get():
         return
 
@@ -63,12 +65,26 @@ def send_templated_mail(*, template: str, to: list[str], context: dict, language
         return get_template(name).template.render(Context(context, autoescape=False))
 
     def send():
-        with translation.override(language or settings.LANGUAGE_CODE):
-            subject = " ".join(render(f"{template}_subject.txt").split())
-            body = render(f"{template}.txt")
-        send_mail(subject, body, None, recipients)
+        known = dict(User.objects.filter(email__in=recipients).values_list("email", "language"))
+        default = language or settings.LANGUAGE_CODE
+        by_language: dict[str, list[str]] = {}
+        for address in recipients:
+            by_language.setdefault(known.get(address) or default, []).append(address)
+        for code, addresses in by_language.items():
+            with translation.override(code):
+                subject = " ".join(render(f"{template}_subject.txt").split())
+                body = render(f"{template}.txt")
+            send_mail(subject, body, None, addresses)
 
     transaction.on_commit(send)
+
+
+def remember_language(*, user, language: str) -> None:
+    """Keep the language `user` chose (one of settings.LANGUAGES) for his pages and mails."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 def unique_organisation_slug(name: str, *, exclude_pk: int | None = None) -> str:

@@ -11,8 +11,8 @@ from today (a demo search must be open when someone looks at it); everything els
 `rng`, so a seed always gives the same searches. A database that already has partner searches
 is left alone.
 
-`seed_projects(rng)` then adds the open demo call (`fui-26-demo`) and three projects, made
-through the services (see the section at the end).
+`seed_projects(rng)` then adds the open demo call (`fui-26-demo`) and five projects, made
+through the services, and the review of the call by its funders (see the sections at the end).
 """
 
 import random
@@ -384,6 +384,8 @@ class ProjectSeedResult:
     projects: int = 0
     calls: int = 0
     dossiers: int = 0
+    assignments: int = 0
+    reviews: int = 0
 
 
 def ensure_demo_call(now=None):
@@ -531,6 +533,9 @@ def seed_projects(rng: random.Random, *, now=None) -> ProjectSeedResult:
       by Systematic (its animator decided), ready to be submitted.
     - HYDROLOG, published, with the demo lab as partner: labelled and submitted (dossier v1),
       so that its partners' pages list it under « Projets publiés ».
+    - CYBERGRID and RADIOSCAN, eligible, labelled and submitted, without Cobotix: dossiers
+      for the review (`seed_review_dossiers`), then the funders, reviewers, assignments and
+      one submitted review of the call (`seed_review`).
     """
     from funding import dossiers  # noqa: PLC0415
     from projects import consortium  # noqa: PLC0415
@@ -683,4 +688,243 @@ def seed_projects(rng: random.Random, *, now=None) -> ProjectSeedResult:
             dossiers.submit_project(actor=boss, project=published, now=now)
             result.dossiers += 1
             result.projects += 1
+
+        # 4. and 5. Two more submitted dossiers, then the review of the call.
+        submitted = seed_review_dossiers(
+            rng, call=call, pole=pole, animator=animator, region=idf, taken=taken, now=now
+        )
+        result.projects += len(submitted)
+        result.dossiers += len(submitted)
+        result.assignments, result.reviews = seed_review(call)
+    return result
+
+
+# --- The review of the demo call by its funders (issue 5) ------------------------------------
+#
+# The call is funded by the State, Bpifrance (the seeded funder, whose reviewers work for the
+# demo organisation "Bpifrance (démo)") and the Région Île-de-France. financeur@ reviews for
+# Bpifrance and is assigned two dossiers; evaluateur@ reviews for the Région and has handed in
+# his review of HYDROLOG; gestionnaire@ manages the review for Bpifrance and the Région
+# (assigns, ranks, decides, releases). Assignments and the review go through
+# `funding.review`, like everything else.
+
+MANAGER_EMAIL = "gestionnaire@poles.example"
+REVIEWER_EMAIL = "financeur@poles.example"
+REGION_REVIEWER_EMAIL = "evaluateur@poles.example"
+DEMO_FUNDER = "Bpifrance (démo)"
+DEMO_REGION = "Région Île-de-France (démo)"
+DEMO_SCORES = (4, 4, 3, 4, 3)  # evaluateur@'s scores, criterion by criterion (0–5)
+REVIEW_PROJECTS = (
+    {
+        "acronym": "CYBERGRID",
+        "title": "Détection d'intrusions sur les réseaux électriques intelligents",
+        "summary": "Une sonde qui apprend le comportement normal des postes électriques "
+        "numériques et signale en temps réel les commandes suspectes, validée sur le réseau "
+        "pilote d'un distributeur.",
+        "competences": ("cybersecurite", "reseaux-intelligents", "intelligence-artificielle"),
+        "duration_months": 30,
+        "roles": (
+            "Coordinateur, sonde de détection",
+            "Intégration sur les équipements du poste électrique",
+            "Modèles de détection d'anomalies",
+        ),
+        "labelled_days_ago": 12,
+    },
+    {
+        "acronym": "RADIOSCAN",
+        "title": "Aide au diagnostic en imagerie médicale par apprentissage profond",
+        "summary": "Un logiciel qui repère les lésions suspectes sur les scanners thoraciques "
+        "et les présente au radiologue, évalué avec deux services hospitaliers.",
+        "competences": ("imagerie-medicale", "intelligence-artificielle", "dispositifs-medicaux"),
+        "duration_months": 36,
+        "roles": (
+            "Coordinateur, logiciel d'aide au diagnostic",
+            "Marquage CE et industrialisation",
+            "Réseaux de neurones et validation clinique",
+        ),
+        "labelled_days_ago": 9,
+    },
+)
+
+
+def seed_review_dossiers(rng, *, call, pole, animator, region, taken: set, now) -> list:
+    """CYBERGRID and RADIOSCAN: two independent SMEs and a lab each, R&D in Île-de-France,
+    labelled by Systematic and submitted (eligible). Organisations in `taken` (Cobotix and the
+    demo lab among them) are left out. A project already there is skipped."""
+    from funding import dossiers  # noqa: PLC0415
+    from projects import consortium  # noqa: PLC0415
+    from projects.models import Project  # noqa: PLC0415
+
+    today = timezone.localdate(now)
+    submitted = []
+    for spec in REVIEW_PROJECTS:
+        if animator is None or Project.objects.filter(acronym=spec["acronym"]).exists():
+            continue
+        competences = _competences(*spec["competences"])
+        coordinator = _pick(_companies(pole, competences), taken, rng)
+        second = _pick(_companies(pole, competences), taken, rng)
+        partner_lab = _pick(_labs(pole, competences), taken, rng)
+        if coordinator is None or second is None or partner_lab is None:
+            continue
+        boss = _admin_of(coordinator, f"contact@{coordinator.slug[:50]}.example")
+        project = consortium.create_project(
+            actor=boss,
+            coordinator=coordinator,
+            competences=competences,
+            acronym=spec["acronym"],
+            title=spec["title"],
+            summary=spec["summary"],
+            start_date=today.replace(day=1) + timedelta(days=75),
+            duration_months=spec["duration_months"],
+            call=call,
+        )
+        coordinator_role, company_role, lab_role = spec["roles"]
+        _fill(project.partners.get(organisation=coordinator), boss, rd_region=region,
+              role=coordinator_role, expenses_personnel_eur=600_000,
+              expenses_overhead_eur=120_000, expenses_equipment_eur=80_000)  # fmt: skip
+        part, admin = _join(project, second, boss)
+        _fill(part, admin, rd_region=region, role=company_role,
+              expenses_personnel_eur=400_000, expenses_overhead_eur=80_000)  # fmt: skip
+        part, admin = _join(project, partner_lab, boss)
+        _fill(part, admin, rd_region=region, role=lab_role, expenses_personnel_eur=350_000,
+              cost_basis="marginal")  # fmt: skip
+        _label(project, boss, animator, pole, today - timedelta(days=spec["labelled_days_ago"]))
+        dossiers.submit_project(actor=boss, project=project, now=now)
+        submitted.append(project)
+    return submitted
+
+
+def _demo_funders(call):
+    """The State, Bpifrance (linked to its demo organisation) and the Région Île-de-France,
+    made funders of `call`; returns (bpifrance, region)."""
+    from funding.models import Funder, FunderKind  # noqa: PLC0415
+
+    state, _created = Funder.objects.get_or_create(
+        slug="etat-fui",
+        defaults={"name": "État — Fonds unique interministériel", "kind": FunderKind.STATE},
+    )
+    bpifrance, _created = Funder.objects.get_or_create(
+        slug="bpifrance", defaults={"name": "Bpifrance", "kind": FunderKind.BPIFRANCE}
+    )
+    organisation = Organisation.objects.filter(name=DEMO_FUNDER).first()
+    if bpifrance.organisation_id is None and organisation is not None:
+        bpifrance.organisation = organisation
+        bpifrance.save(update_fields=["organisation"])
+    region = Funder.objects.filter(kind=FunderKind.REGION, region_id=ILE_DE_FRANCE).first()
+    if region is None:
+        region = Funder(
+            name="Région Île-de-France",
+            slug="region-ile-de-france",
+            kind=FunderKind.REGION,
+            region_id=ILE_DE_FRANCE,
+            organisation=Organisation.objects.filter(name=DEMO_REGION).first(),
+        )
+        region.full_clean()
+        region.save()
+    call.funders.add(state, bpifrance, region)
+    return bpifrance, region
+
+
+def seed_review(call) -> tuple[int, int]:
+    """The funders of the demo call, their demo people, assignments and one submitted review.
+
+    Returns (assignments, submitted reviews); nothing is done when the call already has
+    assignments or the demo funder accounts are missing.
+    """
+    from funding import review  # noqa: PLC0415
+    from funding.models import Assignment, FunderMember, FunderRole  # noqa: PLC0415
+    from projects.models import Project  # noqa: PLC0415
+
+    if Assignment.objects.filter(call=call).exists():
+        return 0, 0
+    emails = (MANAGER_EMAIL, REVIEWER_EMAIL, REGION_REVIEWER_EMAIL)
+    people = {user.email: user for user in get_user_model().objects.filter(email__in=emails)}
+    if len(people) < len(emails):
+        return 0, 0
+    bpifrance, region = _demo_funders(call)
+    for funder, email, role in (
+        (bpifrance, MANAGER_EMAIL, FunderRole.MANAGER),
+        (region, MANAGER_EMAIL, FunderRole.MANAGER),
+        (bpifrance, REVIEWER_EMAIL, FunderRole.REVIEWER),
+        (region, REGION_REVIEWER_EMAIL, FunderRole.REVIEWER),
+    ):
+        member, _created = FunderMember.objects.get_or_create(
+            funder=funder, user=people[email], defaults={"role": role}
+        )
+        if member.role != role:
+            member.role = role
+            member.save(update_fields=["role"])
+    submitted = {
+        project.acronym: project
+        for project in Project.objects.filter(call=call, dossiers__isnull=False).distinct()
+    }
+    manager = people[MANAGER_EMAIL]
+    assignments = reviews = 0
+    # financeur@ has two dossiers to score, HYDROLOG and CYBERGRID (or the first two there).
+    ranked = sorted(submitted, key=lambda acronym: (acronym != "HYDROLOG", acronym))
+    for acronym in ranked[:2]:
+        review.assign_reviewer(
+            actor=manager,
+            project=submitted[acronym],
+            call=call,
+            reviewer=people[REVIEWER_EMAIL],
+            funder=bpifrance,
+        )
+        assignments += 1
+    # evaluateur@ has handed in his review of HYDROLOG for the Région.
+    if ranked:
+        assignment = review.assign_reviewer(
+            actor=manager,
+            project=submitted[ranked[0]],
+            call=call,
+            reviewer=people[REGION_REVIEWER_EMAIL],
+            funder=region,
+        )
+        assignments += 1
+        criteria = list(call.criteria.order_by("position", "pk"))
+        review.save_review(
+            actor=people[REGION_REVIEWER_EMAIL],
+            assignment=assignment,
+            scores={
+                criterion.pk: DEMO_SCORES[index % len(DEMO_SCORES)]
+                for index, criterion in enumerate(criteria)
+            },
+            comment_committee="Consortium solide et complémentaire ; le marché des collectivités "
+            "est crédible mais le plan de déploiement reste à préciser. Avis favorable.",
+            comment_applicants="Projet convaincant. Précisez le modèle économique auprès des "
+            "collectivités et le calendrier de déploiement des capteurs.",
+            submit=True,
+        )
+        reviews += 1
+    return assignments, reviews
+
+
+def add_review_demo(rng: random.Random, *, now=None) -> ProjectSeedResult:
+    """On a demo database made before the review existed (its three projects there): the two
+    more submitted dossiers, then the funders, reviewers, assignments and review."""
+    from projects.models import ProjectPartner  # noqa: PLC0415
+
+    result = ProjectSeedResult()
+    call, created = ensure_demo_call(now)
+    result.calls += int(created)
+    pole = Pole.objects.filter(slug=DEMO_POLE).first()
+    animator = get_user_model().objects.filter(email="animateur@poles.example").first()
+    if pole is None:
+        return result
+    taken = set(ProjectPartner.objects.values_list("organisation_id", flat=True))
+    taken |= set(
+        Organisation.objects.filter(name__in=[DEMO_COMPANY, DEMO_LAB]).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        submitted = seed_review_dossiers(
+            rng,
+            call=call,
+            pole=pole,
+            animator=animator,
+            region=Region.objects.get(code=ILE_DE_FRANCE),
+            taken=taken,
+            now=now or timezone.now(),
+        )
+        result.projects = result.dossiers = len(submitted)
+        result.assignments, result.reviews = seed_review(call)
     return result

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from funding.models import CATEGORY_LABELS
+from funding.ranking import released_feedback
 from members.models import Affiliation
 from projects import consortium, permissions
 from projects.fixes import suggest_partners
@@ -272,6 +273,11 @@ def project_detail(request, pk):
             "can_coordinate": is_coordinator,
             "can_submit": is_coordinator and context["is_open"] and project.call is not None,
             "my_parts": [row["part"] for row in context["rows"] if row["can_edit"]],
+            # The funders' released decisions and the reviewers' comments: consortium only
+            # (not the labelling pôles' staff), and nothing before the release.
+            "funding_feedback": released_feedback(project)
+            if request.user.is_superuser or permissions.is_in_consortium(request.user, project)
+            else [],
         }
     )
     return render(request, "projects/project_detail.html", context)

@@ -13,6 +13,9 @@ and `other_pole` ("Pôle Bêta", Bretagne):
 - other_funder: reviewer for another funder (`other_world_funder`), of another call;
 - funder_manager: manager of `world_funder` (assigns reviewers, decides, releases);
 - admin: a superuser.
+
+Staff, the admin and funders have an active authenticator app (two-factor authentication is
+required of them, `config/mfa.py`): `UserFactory` gives one to staff, `with_totp` to funders.
 """
 
 from types import SimpleNamespace
@@ -32,6 +35,7 @@ from tests.factories import (
     RegionFactory,
     ResearchOrganisationFactory,
     UserFactory,
+    with_totp,
 )
 
 PERSONAS = [
@@ -192,7 +196,7 @@ def funder(funder_organisation, world_funder):
     user = UserFactory(email="funder@example.org", first_name="Fanny", last_name="Financeur")
     AffiliationFactory(user=user, organisation=funder_organisation, job_title="Chargée d'affaires")
     FunderMember.objects.create(funder=world_funder, user=user, role="reviewer")
-    return user
+    return with_totp(user)
 
 
 @pytest.fixture
@@ -222,7 +226,7 @@ def other_funder(other_world_funder):
     user = UserFactory(email="other.funder@example.org", first_name="Gilles", last_name="Autre")
     AffiliationFactory(user=user, organisation=organisation)
     FunderMember.objects.create(funder=other_world_funder, user=user, role="reviewer")
-    return user
+    return with_totp(user)
 
 
 @pytest.fixture
@@ -234,7 +238,7 @@ def funder_manager(world_funder, funder_organisation):
     )
     AffiliationFactory(user=user, organisation=funder_organisation)
     FunderMember.objects.create(funder=world_funder, user=user, role="manager")
-    return user
+    return with_totp(user)
 
 
 @pytest.fixture

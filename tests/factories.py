@@ -6,10 +6,16 @@ Organisations go through `members.services.create_organisation`, so that identif
 validated and the size category is derived exactly as in the application.
 """
 
+import time
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt
+from django.core.cache import cache
 from factory.django import DjangoModelFactory
 
 from members import services as member_services
@@ -50,6 +56,40 @@ class UserFactory(DjangoModelFactory):
         EmailAddress.objects.create(
             user=self, email=self.email, primary=True, verified=extracted is not False
         )
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Staff must use two-factor authentication (`config.mfa`): a staff user comes with
+        an active authenticator app unless `totp=False`; `totp=True` gives one to anyone."""
+        wanted = (self.is_staff or self.is_superuser) if extracted is None else extracted
+        if create and wanted:
+            with_totp(self)
+
+
+def with_totp(user):
+    """Give `user` an active authenticator app (TOTP), as if he had activated it; returns him.
+    Funders and staff need one: without it every page sends them to its activation."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def totp_code(user) -> str:
+    """The code `user`'s authenticator app shows now, computed with allauth's own functions.
+
+    allauth accepts each code once (it remembers used codes in the cache for a period): the
+    mark is removed here so that a test may sign the same person in twice within 30 seconds.
+    """
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 2:  # the code would change before the form is sent: wait for the next one
+        time.sleep(left + 0.05)
+    counter = int(time.time()) // period
+    code = format_hotp_value(hotp_value(secret, counter))
+    cache.delete(TOTP(authenticator)._get_used_cache_key(code))
+    return code
 
 
 class RegionFactory(DjangoModelFactory):

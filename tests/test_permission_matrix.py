@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from members.models import OrganisationJoinRequest
-from tests import matrix_dossiers, matrix_projects
+from tests import matrix_committee, matrix_dossiers, matrix_projects, matrix_review
 from tests.conftest import PERSONAS
 from tests.factories import InterestFactory, PartnerSearchFactory, UserFactory
 from tests.matrix import (
@@ -402,9 +402,15 @@ BASE_MATRIX = [
 # URL names deliberately left out: allauth's own pages (`account_*`, tested by allauth and by
 # tests/members/test_accounts.py) and the admin's (`admin:*`, whose scope is tested in
 # tests/members/test_admin.py), except the entry points listed here.
-MATRIX = BASE_MATRIX + matrix_projects.CASES + matrix_dossiers.CASES
+MATRIX = (
+    BASE_MATRIX
+    + matrix_projects.CASES
+    + matrix_dossiers.CASES
+    + matrix_review.CASES
+    + matrix_committee.CASES
+)
 
-EXCLUDED_PREFIXES = ("account_", "admin:")
+EXCLUDED_PREFIXES = ("account_", "mfa_", "admin:")  # mfa_*: allauth's, tests/config/test_mfa.py
 INCLUDED_ANYWAY = {"account_login", "account_signup", "admin:index"}
 
 

@@ -26,6 +26,7 @@ from tests.factories import (
     OtherOrganisationFactory,
     ResearchOrganisationFactory,
     TrainingOrganisationFactory,
+    with_totp,
 )
 from tests.helpers import page_text
 
@@ -753,6 +754,7 @@ def test_admin_import_redirects_a_member_who_is_not_staff(client_for, member):
 def test_admin_import_is_forbidden_to_staff_who_animate_no_pole(client_for, outsider):
     outsider.is_staff = True
     outsider.save(update_fields=["is_staff"])
+    with_totp(outsider)
 
     response = client_for(outsider).get(reverse(IMPORT_URL))
 

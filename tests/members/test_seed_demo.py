@@ -1,16 +1,23 @@
 """`seed_demo`: demo organisations and accounts, reproducible from a seed, never in production."""
 
+import re
+import time
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import validate_totp_code
+from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from members import identifiers
+from funding.models import Assignment
+from members import demo, identifiers
 from members.models import (
     Affiliation,
     Membership,
@@ -32,6 +39,16 @@ DEMO_EMAILS = [
     "entreprise@poles.example",
     "labo@poles.example",
     "financeur@poles.example",
+    "gestionnaire@poles.example",
+    "evaluateur@poles.example",
+]
+# Staff and funders must use two-factor authentication: their demo accounts have an app.
+TOTP_EMAILS = [
+    "admin@poles.example",
+    "animateur@poles.example",
+    "financeur@poles.example",
+    "gestionnaire@poles.example",
+    "evaluateur@poles.example",
 ]
 
 
@@ -221,11 +238,16 @@ def test_seed_demo_if_empty_seeds_empty_database(settings):
 
 
 def test_seed_demo_prints_the_demo_projects(seeded):
-    assert "projects 3 (open demo call fui-26-demo), submitted dossiers 1" in seeded
+    assert (
+        "projects 5 (open demo call fui-26-demo), submitted dossiers 3, "
+        "reviewer assignments 3, submitted reviews 1"
+    ) in seeded
     assert set(Project.objects.values_list("acronym", flat=True)) == {
         "VISIOCOB",
         "INSPECTAL",
         "HYDROLOG",
+        "CYBERGRID",
+        "RADIOSCAN",
     }
 
 
@@ -250,12 +272,38 @@ def test_seed_demo_if_empty_adds_the_projects_to_an_older_demo_database(settings
     second = _seed("--if-empty")
 
     assert first == (
-        "the database already has organisations: demo projects added (3), "
+        "the database already has organisations: demo projects added (5), "
         "with the open demo call.\n"
     )
     assert second == "the database already has organisations: no demo data added.\n"
-    assert Project.objects.count() == 3
+    assert Project.objects.count() == 5
     assert Organisation.objects.count() == organisations
+
+
+def test_seed_demo_if_empty_adds_projects_and_review_to_a_demo_database_older_than_both(
+    settings, monkeypatch
+):
+    # Seeded before the projects, the review accounts and two-factor authentication existed.
+    settings.DEBUG = True
+    _without_projects(monkeypatch)
+    _seed()
+    monkeypatch.undo()
+    get_user_model().objects.filter(
+        email__in=["gestionnaire@poles.example", "evaluateur@poles.example"]
+    ).delete()
+    Authenticator.objects.all().delete()
+
+    out = _seed("--if-empty")
+
+    assert out == (
+        "the database already has organisations: demo projects added (5), "
+        "with the open demo call.\n"
+        "the database already has organisations: review demo added (submitted dossiers 0, "
+        "assignments 3, submitted reviews 1), with authenticator apps for the staff and funder "
+        "demo accounts.\n"
+    )
+    assert Assignment.objects.count() == 3
+    assert Authenticator.objects.filter(type="totp").count() == len(TOTP_EMAILS)
 
 
 def test_seed_demo_sends_no_email_though_it_acts_through_the_services(
@@ -266,5 +314,119 @@ def test_seed_demo_sends_no_email_though_it_acts_through_the_services(
     with django_capture_on_commit_callbacks(execute=True):
         _seed()
 
-    assert Project.objects.count() == 3
+    assert Project.objects.count() == 5
+    assert Assignment.objects.count() == 3
     assert mailoutbox == []
+
+
+# --- two-factor authentication of the demo accounts -------------------------------------------
+
+
+def _secret(email):
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    return decrypt(authenticator.data["secret"])
+
+
+def test_seed_demo_gives_staff_and_funder_accounts_an_authenticator_app(seeded):
+    with_app = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list(
+            "user__email", flat=True
+        )
+    )
+
+    assert with_app == set(TOTP_EMAILS)
+    assert {email: _secret(email) for email in TOTP_EMAILS} == {
+        email: demo.demo_totp_secret(email) for email in TOTP_EMAILS
+    }
+    assert "`python manage.py demo_totp EMAIL` prints its code" in seeded
+
+
+def test_seed_demo_totp_secrets_are_the_same_on_every_run(settings, monkeypatch):
+    settings.DEBUG = True
+    _without_projects(monkeypatch)
+    _seed()
+    first = {email: _secret(email) for email in TOTP_EMAILS}
+    Organisation.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+    _seed()
+
+    assert {email: _secret(email) for email in TOTP_EMAILS} == first
+    assert len(set(first.values())) == len(TOTP_EMAILS)
+
+
+def _fresh_code_window():
+    """Wait when the code of the moment is about to change (every 30 s)."""
+    if 30 - time.time() % 30 < 2:
+        time.sleep(2)
+
+
+def test_demo_funder_signs_in_with_password_and_the_code_demo_totp_prints(seeded):
+    client = Client()
+    _fresh_code_window()
+    out = StringIO()
+    call_command("demo_totp", "financeur@poles.example", stdout=out)
+    code = out.getvalue().strip()
+
+    response = client.post(
+        reverse("account_login"), {"login": "financeur@poles.example", "password": DEMO_PASSWORD}
+    )
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert re.fullmatch(r"\d{6}", code)
+    assert response["Location"] == reverse("dashboard")
+    assert "financeur@poles.example" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_demo_totp_prints_the_code_of_the_moment(seeded):
+    out = StringIO()
+    _fresh_code_window()
+
+    call_command("demo_totp", "admin@poles.example", stdout=out)
+
+    code = out.getvalue().strip()
+    assert validate_totp_code(demo.demo_totp_secret("admin@poles.example"), code)
+
+
+def test_demo_totp_refuses_with_debug_off(seeded, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="^demo_totp refuses to run with DJANGO_DEBUG off.$"):
+        call_command("demo_totp", "admin@poles.example", stdout=StringIO())
+
+
+@pytest.mark.parametrize("email", ["entreprise@poles.example", "personne@nulle-part.example"])
+def test_demo_totp_refuses_an_account_without_authenticator_app(seeded, email):
+    with pytest.raises(CommandError) as error:
+        call_command("demo_totp", email, stdout=StringIO())
+
+    assert str(error.value) == f"{email} has no authenticator app (TOTP) on this database."
+
+
+# --- an older demo database gets the review demo once -----------------------------------------
+
+
+def test_seed_demo_if_empty_adds_the_review_to_an_older_demo_database(settings, monkeypatch):
+    # A demo database seeded when the call had three projects and no review.
+    settings.DEBUG = True
+    monkeypatch.setattr("projects.demo.seed_review_dossiers", lambda rng, **kwargs: [])
+    monkeypatch.setattr("projects.demo.seed_review", lambda call: (0, 0))
+    _seed()
+    monkeypatch.undo()
+    Authenticator.objects.all().delete()
+    assert Project.objects.count() == 3
+
+    first = _seed("--if-empty")
+    second = _seed("--if-empty")
+
+    assert first == (
+        "the database already has organisations: review demo added (submitted dossiers 2, "
+        "assignments 3, submitted reviews 1), with authenticator apps for the staff and funder "
+        "demo accounts.\n"
+    )
+    assert second == "the database already has organisations: no demo data added.\n"
+    assert Project.objects.count() == 5
+    assert set(
+        Authenticator.objects.filter(type="totp").values_list("user__email", flat=True)
+    ) == set(TOTP_EMAILS)

@@ -7,9 +7,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from funding import dossiers
+from funding import dossiers, review
 from funding.dossiers import call_is_open
-from funding.models import Call, DossierVersion
+from funding.models import (
+    Assignment,
+    AssignmentStatus,
+    Call,
+    DossierVersion,
+    FunderMember,
+    Review,
+    ReviewStatus,
+)
+from funding.permissions import can_manage_call
 from members import demo as member_demo
 from poles.models import Pole
 from projects import consortium
@@ -197,18 +206,19 @@ def test_seed_demo_other_projects_are_labelled_and_published(demo_database):
     assert (published.status, published.is_published) == (ProjectStatus.SUBMITTED, True)
     assert list(Project.objects.published()) == [published]
     assert published.partners.filter(organisation__name=DEMO_LAB).exists()
-    (version,) = DossierVersion.objects.all()
+    (version,) = DossierVersion.objects.filter(project=published)
     assert (version.project, version.number, version.eligible) == (published, 1, True)
-    assert demo_database.projects == Project.objects.count() == 3
-    assert demo_database.dossiers == 1
+    assert demo_database.projects == Project.objects.count() == 5
+    assert demo_database.dossiers == DossierVersion.objects.count() == 3
 
 
 def test_seed_projects_second_run_adds_nothing(demo_database):
 
     again = seed_projects(random.Random(5))
 
-    assert (again.projects, again.calls, again.dossiers) == (0, 0, 0)
-    assert Project.objects.count() == 3
+    assert (again.projects, again.calls, again.dossiers, again.assignments) == (0, 0, 0, 0)
+    assert Project.objects.count() == 5
+    assert Assignment.objects.count() == 3
     assert Call.objects.filter(slug="fui-26-demo").count() == 1
 
 
@@ -221,7 +231,7 @@ def test_add_missing_projects_tops_up_a_demo_database_without_projects(monkeypat
 
     added = member_demo.add_missing_projects(seed=3)
 
-    assert added == Project.objects.count() == 3
+    assert added == Project.objects.count() == 5
     assert Call.objects.filter(slug="fui-26-demo").exists()
     assert member_demo.add_missing_projects(seed=3) == 0
 
@@ -232,3 +242,104 @@ def test_add_missing_projects_leaves_a_database_without_the_demo_company_alone()
     assert member_demo.add_missing_projects(seed=3) == 0
     assert not Project.objects.exists()
     assert not Call.objects.filter(slug="fui-26-demo").exists()
+
+
+# --- The review of the demo call by its funders -------------------------------------------------
+
+REVIEW_DOSSIERS = ["CYBERGRID", "HYDROLOG", "RADIOSCAN"]
+
+
+def test_seed_demo_submits_three_eligible_labelled_dossiers_without_cobotix(demo_database):
+    versions = DossierVersion.objects.filter(call__slug="fui-26-demo").select_related("project")
+
+    assert sorted(v.project.acronym for v in versions) == REVIEW_DOSSIERS
+    assert all(v.eligible and v.number == 1 for v in versions)
+    for acronym in ("CYBERGRID", "RADIOSCAN"):
+        project = Project.objects.get(acronym=acronym)
+        names = set(project.partners.values_list("organisation__name", flat=True))
+        kinds = sorted(project.partners.values_list("organisation__kind", flat=True))
+        assert project.status == ProjectStatus.SUBMITTED
+        assert len(names) == 3
+        assert kinds in (["company", "company", "research"], ["company", "company", "training"])
+        assert project.coordinator.kind == "company"
+        assert "Cobotix (démo)" not in names
+        assert DEMO_LAB not in names
+        (label,) = project.label_requests.all()
+        assert (label.pole.slug, label.status) == ("systematic", LabelStatus.LABELLED)
+
+
+def test_seed_demo_gives_the_demo_call_its_three_funders(demo_database):
+    call = Call.objects.get(slug="fui-26-demo")
+
+    funders = {funder.slug: funder for funder in call.funders.all()}
+
+    assert set(funders) == {"etat-fui", "bpifrance", "region-ile-de-france"}
+    assert funders["bpifrance"].organisation.name == "Bpifrance (démo)"
+    assert (funders["region-ile-de-france"].kind, funders["region-ile-de-france"].region_id) == (
+        "region",
+        "11",
+    )
+    assert funders["region-ile-de-france"].name == "Région Île-de-France"
+
+
+def test_seed_demo_funder_people_have_their_roles(demo_database):
+    roles = set(FunderMember.objects.values_list("user__email", "funder__slug", "role"))
+
+    assert roles == {
+        ("financeur@poles.example", "bpifrance", "reviewer"),
+        ("gestionnaire@poles.example", "bpifrance", "manager"),
+        ("gestionnaire@poles.example", "region-ile-de-france", "manager"),
+        ("evaluateur@poles.example", "region-ile-de-france", "reviewer"),
+    }
+    assert can_manage_call(
+        _user("gestionnaire@poles.example"), Call.objects.get(slug="fui-26-demo")
+    )
+    assert not can_manage_call(
+        _user("financeur@poles.example"), Call.objects.get(slug="fui-26-demo")
+    )
+
+
+def test_seed_demo_assigns_the_demo_reviewer_two_dossiers_without_conflict(demo_database):
+    financeur = _user("financeur@poles.example")
+    call = Call.objects.get(slug="fui-26-demo")
+
+    assigned = Assignment.objects.filter(reviewer=financeur, status=AssignmentStatus.ACTIVE)
+
+    assert sorted(assigned.values_list("project__acronym", flat=True)) == ["CYBERGRID", "HYDROLOG"]
+    assert {a.funder.slug for a in assigned} == {"bpifrance"}
+    assert {a.assigned_by.email for a in assigned} == {"gestionnaire@poles.example"}
+    for acronym in REVIEW_DOSSIERS:
+        assert (
+            review.conflicts_of_interest(financeur, Project.objects.get(acronym=acronym), call)
+            == []
+        )
+
+
+def test_seed_demo_has_one_review_handed_in_by_the_region_reviewer(demo_database):
+    (submitted,) = Review.objects.filter(status=ReviewStatus.SUBMITTED)
+
+    assert submitted.assignment.reviewer.email == "evaluateur@poles.example"
+    assert submitted.assignment.funder.slug == "region-ile-de-france"
+    assert submitted.assignment.project.acronym == "HYDROLOG"
+    assert sorted(submitted.scores.values_list("value", flat=True)) == [3, 3, 4, 4, 4]
+    assert review.weighted_score(submitted) is not None
+    assert submitted.comment_committee and submitted.comment_applicants
+    assert demo_database.assignments == 3
+    assert demo_database.reviews == 1
+
+
+def test_demo_reviewer_can_score_an_assigned_dossier(demo_database):
+    financeur = _user("financeur@poles.example")
+    assignment = Assignment.objects.get(reviewer=financeur, project__acronym="CYBERGRID")
+    criteria = list(assignment.call.criteria.all())
+
+    saved = review.save_review(
+        actor=financeur,
+        assignment=assignment,
+        scores={criterion.pk: 4 for criterion in criteria},
+        comment_committee="Projet solide.",
+        submit=True,
+    )
+
+    assert saved.status == ReviewStatus.SUBMITTED
+    assert saved.scores.count() == len(criteria) == 5

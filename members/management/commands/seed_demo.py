@@ -47,13 +47,22 @@ class Command(BaseCommand):
         except demo.DatabaseNotEmpty as exc:
             if not options["if_empty"]:
                 raise CommandError(str(exc)) from None
+            # A demo database made by an older version gets what came since, once.
             added = demo.add_missing_projects(seed=options["seed"])
+            review = demo.add_missing_review(seed=options["seed"])
             if added:
                 self.stdout.write(
                     f"the database already has organisations: demo projects added ({added}), "
                     "with the open demo call."
                 )
-            else:
+            if review is not None:
+                self.stdout.write(
+                    "the database already has organisations: review demo added (submitted "
+                    f"dossiers {review.dossiers}, assignments {review.assignments}, submitted "
+                    f"reviews {review.reviews}), with authenticator apps for the staff and "
+                    "funder demo accounts."
+                )
+            if not added and review is None:
                 self.stdout.write("the database already has organisations: no demo data added.")
             return
         except demo.DemoDataError as exc:
@@ -77,7 +86,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"projects {result.projects} (open demo call fui-26-demo), "
-            f"submitted dossiers {result.dossiers}"
+            f"submitted dossiers {result.dossiers}, reviewer assignments {result.assignments}, "
+            f"submitted reviews {result.reviews}"
         )
         self.stdout.write(
             f"demo accounts ({len(result.accounts)}), with their organisations: "
@@ -86,3 +96,8 @@ class Command(BaseCommand):
         width = max(len(account.email) for account in result.accounts)
         for account in result.accounts:
             self.stdout.write(f"  {account.email:<{width}} — {account.role} — {demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            "two-factor authentication: "
+            + ", ".join(demo.DEMO_TOTP_EMAILS)
+            + " have an authenticator app; `python manage.py demo_totp EMAIL` prints its code"
+        )
