@@ -61,7 +61,11 @@ check: install .env
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install .env
-	$(PY) manage.py makemessages --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py makemessages --locale en --locale fr --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*'
+	@# French is the source language: its catalogue only copies each msgid (msgen), so that
+	@# counts follow the French plural rule (0 and 1 singular) declared in its header.
+	sed -i 's/^"Plural-Forms: .*/"Plural-Forms: nplurals=2; plural=(n > 1);\\n"/' locale/fr/LC_MESSAGES/django.po
+	msgen -o locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 browser-deps:

@@ -97,3 +97,15 @@ def test_english_catalogue_is_complete_and_compiled():
         stale = [msgid for msgid, msgstr in entries if translation.gettext(msgid) != msgstr]
 
     assert stale == []
+
+
+def test_french_counts_zero_and_one_in_the_singular():
+    # French says "0 partenaire" and "1 partenaire", "2 partenaires": the French catalogue
+    # (identity translations made by `make messages`) carries the French plural rule; without
+    # it, the source strings would follow the English rule and show "0 partenaires".
+    singular, plural = "%(counter)s partenaire", "%(counter)s partenaires"
+
+    with translation.override("fr"):
+        forms = [translation.ngettext(singular, plural, n) for n in (0, 1, 2)]
+
+    assert forms == [singular, singular, plural]
