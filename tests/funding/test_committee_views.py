@@ -152,7 +152,7 @@ def test_call_page_lists_dossiers_assignments_and_a_suggestion(
     suggestion = text[text.index("Suggestion :") :]
     assert suggestion.startswith(
         f"Suggestion : {expert.get_full_name()} (Banque Régionale (financeur)) "
-        "1 compétence en commun : Robotique collaborative · 0 dossiers en cours sur l'appel"
+        "1 compétence en commun : Robotique collaborative · 0 dossier en cours sur l'appel"
     )
     body = response.content.decode()
     assert f'name="reviewer" value="{expert.pk}"' in body
