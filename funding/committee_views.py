@@ -35,7 +35,7 @@ from funding.models import (
     Review,
     ReviewStatus,
 )
-from funding.permissions import get_managed_call, managed_calls, managed_funders
+from funding.permissions import get_managed_call, is_call_manager, managed_calls, managed_funders
 from funding.review import (
     ReviewError,
     assign_reviewer,
@@ -49,14 +49,6 @@ from members.models import Organisation
 from projects.models import Project
 
 # --- access ---------------------------------------------------------------------------------
-
-
-def is_call_manager(user) -> bool:
-    """Superusers, and the managers of a funder (whether or not it funds a call yet)."""
-    return user.is_authenticated and (
-        user.is_superuser
-        or FunderMember.objects.filter(user=user, role=FunderRole.MANAGER).exists()
-    )
 
 
 def _project_on_call(call: Call, project_pk) -> Project:

@@ -204,7 +204,7 @@ def submit_project(*, actor, project: Project, now=None) -> DossierVersion:
             copy.file.save("copy.pdf", ContentFile(data), save=False)
             copy.save()
     if project.status != ProjectStatus.SUBMITTED:
-        consortium._change_status(project, ProjectStatus.SUBMITTED)
+        consortium.change_status(project, ProjectStatus.SUBMITTED)
     record(
         actor=actor,
         action="project.submit",
@@ -214,7 +214,7 @@ def submit_project(*, actor, project: Project, now=None) -> DossierVersion:
     )
     send_templated_mail(
         template="email/dossier_submitted",
-        to=consortium._consortium_emails(project),
+        to=consortium.consortium_emails(project),
         context={"project": project, "call": call, "version": version},
     )
     return version

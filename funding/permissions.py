@@ -35,6 +35,14 @@ def managed_funders(user):
     return Funder.objects.filter(members__user=user, members__role=FunderRole.MANAGER)
 
 
+def is_call_manager(user) -> bool:
+    """Superusers, and the managers of a funder (whether or not it funds a call yet)."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or FunderMember.objects.filter(user=user, role=FunderRole.MANAGER).exists()
+    )
+
+
 def managed_calls(user):
     """The calls whose review `user` manages: calls of the funders he manages."""
     if not user.is_authenticated:

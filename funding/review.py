@@ -47,7 +47,8 @@ class ReviewError(Exception):
 # --- conflicts of interest ----------------------------------------------------------------
 
 
-def _norm(group: str) -> str:
+def normalise_group(group: str) -> str:
+    """A group name as compared for conflicts of interest (case and spacing ignored)."""
     return " ".join((group or "").split()).casefold()
 
 
@@ -82,15 +83,16 @@ def conflicts_of_interest(user, project: Project, call: Call | None = None) -> l
         )
     reasons = []
     partner_ids = {p["pk"]: p for p in partners}
-    groups = {_norm(p["group_name"]): p for p in partners if _norm(p["group_name"])}
+    groups = {normalise_group(p["group_name"]): p for p in partners}
+    groups.pop("", None)
     for organisation in own:
         if organisation["pk"] in partner_ids:
             reasons.append(
                 _("%(organisation)s, pour qui il travaille, est partenaire du projet.")
                 % {"organisation": organisation["name"]}
             )
-        elif _norm(organisation["group_name"]) in groups:
-            partner = groups[_norm(organisation["group_name"])]
+        elif normalise_group(organisation["group_name"]) in groups:
+            partner = groups[normalise_group(organisation["group_name"])]
             reasons.append(
                 _("%(organisation)s, pour qui il travaille, est du même groupe que %(partner)s.")
                 % {"organisation": organisation["name"], "partner": partner["name"]}
@@ -455,10 +457,10 @@ def release_decisions(*, actor, call: Call) -> int:
         else:
             target = ProjectStatus.NOT_FUNDED
         if target and locked.status == ProjectStatus.SUBMITTED:
-            consortium._change_status(locked, target)
+            consortium.change_status(locked, target)
         send_templated_mail(
             template="email/decisions_released",
-            to=consortium._consortium_emails(locked),
+            to=consortium.consortium_emails(locked),
             context={"project": locked, "call": call},
         )
     record(

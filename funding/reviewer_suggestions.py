@@ -21,7 +21,7 @@ from django.db.models import Count
 
 from funding.models import Assignment, AssignmentStatus, Call, FunderMember, FunderRole
 from funding.ranking import latest_versions
-from funding.review import _norm as normalise_group  # the service's own normalisation
+from funding.review import normalise_group
 from members.models import Affiliation, Organisation
 from projects.models import Project, ProjectPartner
 

@@ -47,7 +47,7 @@ from projects.models import (
 
 S = ProjectStatus
 
-# The only status changes there are; `_change_status` refuses any other.
+# The only status changes there are; `change_status` refuses any other.
 PROJECT_TRANSITIONS = {
     S.IDEA: {S.CONSORTIUM, S.LABELLING, S.WITHDRAWN},
     S.CONSORTIUM: {S.LABELLING, S.WITHDRAWN},
@@ -92,7 +92,10 @@ class StaleEdit(ProjectError):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _change_status(project: Project, new_status: str) -> str:
+def change_status(project: Project, new_status: str) -> str:
+    """Move `project` to `new_status` if `PROJECT_TRANSITIONS` allows it (the one place a
+    project's status changes; `funding` calls it on submission and on released decisions).
+    Call it inside the caller's transaction, on a locked row. Returns the previous status."""
     old_status = project.status
     if new_status == old_status:
         return old_status
@@ -135,7 +138,8 @@ def _admin_emails(organisation: Organisation) -> list[str]:
     )
 
 
-def _consortium_emails(project: Project) -> list[str]:
+def consortium_emails(project: Project) -> list[str]:
+    """The addresses of everyone working for a partner of `project`."""
     return list(
         Affiliation.objects.filter(organisation__project_parts__project=project)
         .values_list("user__email", flat=True)
@@ -202,7 +206,7 @@ def withdraw_project(*, actor, project: Project) -> Project:
     project = _locked(project)
     _check_coordinator(actor, project)
     _check_open(project)  # withdrawing twice is refused, not recorded twice
-    old = _change_status(project, S.WITHDRAWN)
+    old = change_status(project, S.WITHDRAWN)
     Invitation.objects.filter(project=project, status=InvitationStatus.PENDING).update(
         status=InvitationStatus.CANCELLED
     )
@@ -223,7 +227,7 @@ def record_outcome(*, actor, project: Project, funded: bool) -> Project:
         raise PermissionDenied
     project = _locked(project)
     _check_open(project)  # an outcome is recorded once
-    old = _change_status(project, S.FUNDED if funded else S.NOT_FUNDED)
+    old = change_status(project, S.FUNDED if funded else S.NOT_FUNDED)
     record(
         actor=actor,
         action="project.outcome",
@@ -256,7 +260,7 @@ def _check_not_in_consortium(project: Project, organisation: Organisation) -> No
 
 def _after_invitation(actor, project: Project, invitation: Invitation) -> Invitation:
     if project.status == S.IDEA:
-        _change_status(project, S.CONSORTIUM)
+        change_status(project, S.CONSORTIUM)
     who = invitation.organisation or invitation.siret
     record(
         actor=actor,
@@ -631,7 +635,7 @@ def request_labels(*, actor, project: Project, poles) -> list[LabelRequest]:
     if not created:
         raise ProjectError(_("Ces pôles ont déjà reçu une demande de label."))
     if project.status in (S.IDEA, S.CONSORTIUM):
-        _change_status(project, S.LABELLING)
+        change_status(project, S.LABELLING)
     record(
         actor=actor,
         action="project.request_labels",
@@ -682,13 +686,13 @@ def decide_label(
     statuses = set(project.label_requests.values_list("status", flat=True))
     if project.status in (S.LABELLING, S.LABELLED):
         if LabelStatus.LABELLED in statuses:
-            _change_status(project, S.LABELLED)
+            change_status(project, S.LABELLED)
         else:
             # No label left (a decision may be corrected): back to labelling, and on to the
             # consortium when every pôle refused (LABELLED → CONSORTIUM goes through LABELLING).
-            _change_status(project, S.LABELLING)
+            change_status(project, S.LABELLING)
             if statuses == {LabelStatus.REFUSED}:
-                _change_status(project, S.CONSORTIUM)
+                change_status(project, S.CONSORTIUM)
     record(
         actor=actor,
         action="project.label_decision",
@@ -702,7 +706,7 @@ def decide_label(
     )
     send_templated_mail(
         template="email/label_decided",
-        to=_consortium_emails(project),
+        to=consortium_emails(project),
         context={"project": project, "label_request": label_request, "labelled": labelled},
     )
     return label_request

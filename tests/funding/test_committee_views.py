@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from audit.services import record
 from funding.models import (
     Assignment,
     AssignmentStatus,
@@ -823,3 +824,26 @@ def test_admin_edits_a_calls_criteria_inline(client_for, admin, call):
     body = response.content.decode()
     assert 'name="criteria-0-weight"' in body
     assert 'value="Caractère innovant"' in body
+
+
+def test_history_costs_the_same_for_one_entry_as_for_three(manager_client, call, version):
+    project = version.project
+    made = []
+
+    def add_entry():
+        made.append(
+            record(
+                actor=None,
+                action="review.assign",
+                target=project,
+                summary=f"Entrée d'historique {len(made):03d}",
+            )
+        )
+        return made[-1]
+
+    assert_same_query_count(
+        manager_client,
+        reverse("committee:history", kwargs={"slug": call.slug, "project_pk": project.pk}),
+        add_entry,
+        shows=None,
+    )
