@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "projects",
     "funding",
     "audit",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -382,3 +382,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+# Registered by their own modules.
+from members import fee_admin, platform_admin  # noqa: E402, F401

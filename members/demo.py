@@ -732,6 +732,7 @@ class SeedResult:
     dossiers: int = 0
     assignments: int = 0
     reviews: int = 0
+    network_life: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -1568,7 +1569,45 @@ def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
         result.dossiers = projects.dossiers
         result.assignments = projects.assignments
         result.reviews = projects.reviews
+        result.network_life = seed_network_life(seed=seed)
     return result
+
+
+def seed_network_life(*, seed: int = 2014, now=None) -> dict[str, int]:
+    """The network's animation (issue 6): events, business meetings, services, platforms, fees
+    and the outcomes of funded projects. Each part has its own module and random stream, in
+    this order (meetings need the events' registrations, outcomes the funded projects).
+    Returns label → count, for seed_demo to print.
+    """
+    from django.utils import timezone
+
+    from members.demo_fees import seed_fees
+    from members.demo_platforms import seed_platforms
+    from poles.demo_events import seed_events
+    from poles.demo_meetings import seed_meetings
+    from poles.demo_services import seed_services
+    from projects.demo_outcomes import seed_outcomes
+
+    now = now or timezone.now()
+    figures: dict[str, int] = {}
+    parts = [seed_events, seed_meetings, seed_services, seed_platforms, seed_fees, seed_outcomes]
+    for offset, part in enumerate(parts, start=10):
+        figures.update(part(random.Random(seed + offset), now=now))
+    return figures
+
+
+def add_missing_network_life(*, seed: int = 2014) -> dict[str, int] | None:
+    """On a demo database made before the network's animation existed, add it once.
+
+    Does nothing (returns None) unless the demo company is there and no event exists yet.
+    """
+    from poles.models import Event
+    from projects.demo import DEMO_COMPANY
+
+    if Event.objects.exists() or not Organisation.objects.filter(name=DEMO_COMPANY).exists():
+        return None
+    with transaction.atomic():
+        return seed_network_life(seed=seed)
 
 
 def add_missing_projects(*, seed: int = 2014) -> int:

@@ -410,6 +410,12 @@ class Membership(models.Model):
     )
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    renewal_reminded_for = models.DateField(
+        _("relance envoyée pour l'échéance du"),
+        null=True,
+        blank=True,
+        help_text=_("Échéance dont la relance de renouvellement est partie (une seule fois)."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -487,3 +493,229 @@ class OrganisationJoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation}"
+
+
+# --- Fees ---------------------------------------------------------------------------------------
+
+
+class FeeScale(models.Model):
+    """A pôle's yearly fee for a collège (and, optionally, a company size)."""
+
+    pole = models.ForeignKey(
+        Pole, verbose_name=_("pôle"), on_delete=models.CASCADE, related_name="fee_scales"
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    college = models.CharField(_("collège"), max_length=20, choices=College.choices)
+    size_category = models.CharField(
+        _("taille"),
+        max_length=10,
+        choices=SizeCategory.choices,
+        blank=True,
+        help_text=_("Vide : toutes les tailles du collège."),
+    )
+    amount_eur = models.PositiveIntegerField(_("cotisation (€ HT)"))
+
+    class Meta:
+        verbose_name = _("barème de cotisation")
+        verbose_name_plural = _("barèmes de cotisation")
+        ordering = ["pole__name", "-year", "college", "size_category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pole", "year", "college", "size_category"], name="feescale_unique_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pole} {self.year} — {self.get_college_display()}"
+
+
+class FeeCallStatus(models.TextChoices):
+    DUE = "due", _("À payer")
+    PAID = "paid", _("Payée")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class FeeCall(models.Model):
+    """The fee a membership owes for a year, and whether it is paid (payment happens outside)."""
+
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("adhésion"),
+        on_delete=models.CASCADE,
+        related_name="fee_calls",
+    )
+    year = models.PositiveSmallIntegerField(_("année"))
+    reference = models.CharField(_("référence"), max_length=40, unique=True)
+    amount_eur = models.PositiveIntegerField(_("montant (€ HT)"))
+    issued_on = models.DateField(_("émis le"))
+    due_on = models.DateField(_("échéance"))
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=FeeCallStatus.choices,
+        default=FeeCallStatus.DUE,
+        db_index=True,
+    )
+    paid_on = models.DateField(_("payée le"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enregistré par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("appel de cotisation")
+        verbose_name_plural = _("appels de cotisation")
+        ordering = ["-year", "membership__pole__name", "membership__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "year"], name="feecall_once_per_year"),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False),
+                name="feecall_paid_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.membership}"
+
+
+# --- Shared platforms, demonstrators and equipment ----------------------------------------------
+
+
+class PlatformKind(models.TextChoices):
+    PLATFORM = "plateforme", _("Plateforme technologique")
+    DEMONSTRATOR = "demonstrateur", _("Démonstrateur")
+    EQUIPMENT = "equipement", _("Équipement")
+    LIVING_LAB = "living_lab", _("Living lab, terrain d'essai")
+
+
+class Platform(models.Model):
+    """A platform, demonstrator or piece of equipment a member or a pôle opens to others."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=220, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=PlatformKind.choices, db_index=True)
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation propriétaire"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="platforms",
+    )
+    owner_pole = models.ForeignKey(
+        Pole,
+        verbose_name=_("pôle propriétaire"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="platforms",
+    )
+    description = models.TextField(_("ce qu'elle permet"))
+    equipment = models.TextField(_("équipements"), blank=True)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="platforms",
+    )
+    access_conditions = models.TextField(_("conditions d'accès"), blank=True)
+    contact_email = models.EmailField(_("e-mail de contact"))
+    competences = models.ManyToManyField(
+        Competence, verbose_name=_("compétences"), blank=True, related_name="platforms"
+    )
+    is_published = models.BooleanField(_("publiée"), default=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("plateforme partagée")
+        verbose_name_plural = _("plateformes partagées")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_organisation__isnull=True, owner_pole__isnull=False)
+                | Q(owner_organisation__isnull=False, owner_pole__isnull=True),
+                name="platform_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("platforms:detail", kwargs={"slug": self.slug})
+
+    @property
+    def owner(self):
+        return self.owner_organisation or self.owner_pole
+
+
+class AccessRequestStatus(models.TextChoices):
+    NEW = "new", _("Nouvelle")
+    ACCEPTED = "accepted", _("Acceptée")
+    DECLINED = "declined", _("Refusée")
+
+
+class PlatformAccessRequest(models.Model):
+    platform = models.ForeignKey(
+        Platform,
+        verbose_name=_("plateforme"),
+        on_delete=models.CASCADE,
+        related_name="access_requests",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="platform_access_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="platform_access_requests",
+    )
+    message = models.TextField(_("besoin"))
+    desired_period = models.CharField(_("période souhaitée"), max_length=120, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=AccessRequestStatus.choices,
+        default=AccessRequestStatus.NEW,
+        db_index=True,
+    )
+    response = models.TextField(_("réponse"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("répondue par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande d'accès")
+        verbose_name_plural = _("demandes d'accès")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.platform}"

@@ -76,3 +76,7 @@ class PoleStaffAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "pole__name"]
     list_select_related = ["user", "pole"]
     autocomplete_fields = ["user", "pole"]
+
+
+# Registered by their own modules, one per area of the pôle's animation.
+from poles import event_admin, meeting_admin, service_admin  # noqa: E402, F401

@@ -404,6 +404,15 @@ class Project(models.Model):
         related_name="projects",
         help_text=_("La recherche dont les intérêts acceptés peuvent être invités."),
     )
+    origin_event = models.ForeignKey(
+        "poles.Event",
+        verbose_name=_("né à l'événement"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text=_("L'événement ou le rendez-vous d'affaires où le projet est né."),
+    )
     status = models.CharField(
         _("statut"),
         max_length=12,
@@ -778,3 +787,62 @@ class LabelRequest(models.Model):
             return True
         deadline_day = timezone.localtime(call.closes_at).date()
         return self.committee_date <= deadline_day
+
+
+class OutcomeStage(models.TextChoices):
+    FINAL = "final", _("Fin de projet")
+    FOLLOW_UP = "follow_up", _("Suivi après le projet")
+
+
+class OutcomeReport(models.Model):
+    """What a funded project brought, reported by its coordinator at the end and later.
+
+    Figures are cumulative at `as_of` for the whole consortium: the latest report of a project
+    is the one the dashboards count. `public_summary` appears on the project's public record.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projet"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    stage = models.CharField(_("étape"), max_length=12, choices=OutcomeStage.choices)
+    as_of = models.DateField(_("à la date du"))
+    products_on_market = models.PositiveIntegerField(
+        _("produits ou services mis sur le marché"), default=0
+    )
+    products_description = models.TextField(_("lesquels"), blank=True)
+    jobs_created = models.PositiveIntegerField(_("emplois créés"), default=0)
+    jobs_kept = models.PositiveIntegerField(_("emplois maintenus"), default=0)
+    patents_filed = models.PositiveIntegerField(_("brevets déposés"), default=0)
+    follow_on_funding_eur = models.PositiveBigIntegerField(
+        _("financements obtenus ensuite (€)"), default=0
+    )
+    follow_on_funding_sources = models.CharField(
+        _("origine de ces financements"), max_length=255, blank=True
+    )
+    public_summary = models.TextField(
+        _("résumé public des retombées"),
+        blank=True,
+        help_text=_("Publié sur la fiche publique du projet financé."),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déclaré par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("bilan des retombées")
+        verbose_name_plural = _("bilans des retombées")
+        ordering = ["project", "-as_of", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stage", "as_of"], name="outcome_once_per_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.acronym} — {self.get_stage_display()} ({self.as_of})"

@@ -386,3 +386,52 @@ def add_partner(project, organisation, **part):
 
     part.setdefault("rd_region", organisation.region)
     return ProjectPartner.objects.create(project=project, organisation=organisation, **part)
+
+
+class EventFactory(DjangoModelFactory):
+    """A published workshop of a new pôle, in a month, from 9:00 to 12:00 (Paris), 30 seats."""
+
+    class Meta:
+        model = "poles.Event"
+
+    pole = factory.SubFactory(PoleFactory)
+    slug = factory.Sequence(lambda n: f"evenement-{n:03d}")
+    title = factory.Sequence(lambda n: f"Atelier thématique {n:03d}")
+    kind = "atelier"
+    summary = "Un atelier pour préparer les projets collaboratifs."
+    starts_at = factory.LazyFunction(
+        lambda: (_now() + _days(30)).replace(hour=8, minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + _days(1) / 8)
+    venue = "Maison des pôles"
+    city = "Paris"
+    capacity = 30
+    is_published = True
+
+
+class BusinessMeetingsEventFactory(EventFactory):
+    """A rendez-vous d'affaires with meetings from 14:00 to 17:00 UTC, 20-minute slots, 5 tables."""
+
+    kind = "rdv_affaires"
+    title = factory.Sequence(lambda n: f"Rendez-vous d'affaires {n:03d}")
+    starts_at = factory.LazyFunction(
+        lambda: (_now() + _days(30)).replace(hour=8, minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + _days(1) / 2)
+    meetings_starts_at = factory.LazyAttribute(lambda o: o.starts_at + _days(1) / 4)
+    meetings_ends_at = factory.LazyAttribute(lambda o: o.starts_at + _days(1) / 8 * 3)
+    meeting_minutes = 20
+    meeting_tables = 5
+
+
+class RegistrationFactory(DjangoModelFactory):
+    """A confirmed seat, written directly (the events' service is tested on its own)."""
+
+    class Meta:
+        model = "poles.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = None
+    status = "confirmed"
+    queued_at = factory.LazyFunction(_now)

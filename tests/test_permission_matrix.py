@@ -9,7 +9,18 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from members.models import OrganisationJoinRequest
-from tests import matrix_committee, matrix_dossiers, matrix_projects, matrix_review
+from tests import (
+    matrix_committee,
+    matrix_dashboards,
+    matrix_dossiers,
+    matrix_events,
+    matrix_fees,
+    matrix_meetings,
+    matrix_outcomes,
+    matrix_projects,
+    matrix_review,
+    matrix_services,
+)
 from tests.conftest import PERSONAS
 from tests.factories import InterestFactory, PartnerSearchFactory, UserFactory
 from tests.matrix import (
@@ -408,6 +419,12 @@ MATRIX = (
     + matrix_dossiers.CASES
     + matrix_review.CASES
     + matrix_committee.CASES
+    + matrix_events.CASES
+    + matrix_meetings.CASES
+    + matrix_services.CASES
+    + matrix_fees.CASES
+    + matrix_dashboards.CASES
+    + matrix_outcomes.CASES
 )
 
 EXCLUDED_PREFIXES = ("account_", "mfa_", "admin:")  # mfa_*: allauth's, tests/config/test_mfa.py

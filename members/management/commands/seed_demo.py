@@ -62,7 +62,14 @@ class Command(BaseCommand):
                     f"reviews {review.reviews}), with authenticator apps for the staff and "
                     "funder demo accounts."
                 )
-            if not added and review is None:
+            network = demo.add_missing_network_life(seed=options["seed"])
+            if network is not None:
+                self.stdout.write(
+                    "the database already has organisations: network animation added ("
+                    + _figures(network)
+                    + ")."
+                )
+            if not added and review is None and network is None:
                 self.stdout.write("the database already has organisations: no demo data added.")
             return
         except demo.DemoDataError as exc:
@@ -89,6 +96,8 @@ class Command(BaseCommand):
             f"submitted dossiers {result.dossiers}, reviewer assignments {result.assignments}, "
             f"submitted reviews {result.reviews}"
         )
+        if result.network_life:
+            self.stdout.write("network animation: " + _figures(result.network_life))
         self.stdout.write(
             f"demo accounts ({len(result.accounts)}), with their organisations: "
             + "; ".join(result.account_organisations)
@@ -101,3 +110,7 @@ class Command(BaseCommand):
             + ", ".join(demo.DEMO_TOTP_EMAILS)
             + " have an authenticator app; `python manage.py demo_totp EMAIL` prints its code"
         )
+
+
+def _figures(figures: dict[str, int]) -> str:
+    return ", ".join(f"{label} {count}" for label, count in figures.items())

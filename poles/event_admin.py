@@ -1,0 +1,1 @@
+"""Admin pages (registered on import by the app's admin module)."""
