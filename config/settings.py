@@ -166,6 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
+    # Write transactions take SQLite's lock at BEGIN, so that two of them (two people taking
+    # an event's last seat) run one after the other instead of failing with "locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
@@ -280,6 +283,10 @@ PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "v
 STORAGES["private"] = {"BACKEND": "config.storage.PrivateStorage"}
 # Largest PDF a partner may attach (bytes, default 10 MB).
 ATTACHMENT_MAX_BYTES = env_int("DJANGO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Memberships (remind_memberships): renewal reminders go this many days before a membership
+# ends; an active membership still unpaid this many days after its end lapses.
+MEMBERSHIP_REMINDER_DAYS = env_int("DJANGO_MEMBERSHIP_REMINDER_DAYS", 30)
+MEMBERSHIP_GRACE_DAYS = env_int("DJANGO_MEMBERSHIP_GRACE_DAYS", 60)
 
 # Security headers. HTTPS settings apply when debug is off (behind a TLS-terminating proxy).
 SECURE_CONTENT_TYPE_NOSNIFF = True

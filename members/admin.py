@@ -3,9 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import Action, ActionLocation
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,59 +14,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members import exports, imports, permissions, services
+from members import admin_scoping, exports, fees, imports, permissions, services
+from members.admin_scoping import StaffPoleFilter
 from members.models import (
     Affiliation,
     Competence,
+    FeeCall,
+    FeeCallStatus,
     Membership,
     MembershipStatus,
     Organisation,
     User,
 )
 from members.search import refresh_search_data
+from poles.templatetags.portal import euros
 
 
-class PoleScopedAdmin(admin.ModelAdmin):
-    """Open to superusers and to pôle staff, whose querysets are narrowed by `scoped_queryset`."""
-
-    def scoped_queryset(self, request):
-        raise NotImplementedError
-
-    def get_queryset(self, request):
-        return self.scoped_queryset(request)
-
-    def has_module_permission(self, request):
-        return permissions.admin_can_manage_members(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if not permissions.admin_can_manage_members(request.user):
-            return False
-        return obj is None or self.scoped_queryset(request).filter(pk=obj.pk).exists()
+class PoleScopedAdmin(admin_scoping.PoleScopedAdmin):
+    """Scoped to the staff's pôles; staff add, only superusers delete."""
 
     def has_add_permission(self, request):
         return permissions.admin_can_manage_members(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
-
-
-class StaffPoleFilter(admin.SimpleListFilter):
-    """Filter by pôle, offering only the pôles the user animates."""
-
-    title = _("pôle")
-    parameter_name = "pole"
-    field_path = "memberships__pole__slug"
-
-    def lookups(self, request, model_admin):
-        return [(pole.slug, str(pole)) for pole in permissions.staff_poles(request.user)]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.field_path: self.value()}).distinct()
-        return queryset
 
 
 class MembershipPoleFilter(StaffPoleFilter):
@@ -288,9 +260,45 @@ class OrganisationAdmin(PoleScopedAdmin):
         return self._download(content, exports.XLSX_CONTENT_TYPE, "xlsx")
 
 
+class FeeCallInline(admin.TabularInline):
+    """The membership's fee calls, read only (they change through members.fees)."""
+
+    model = FeeCall
+    extra = 0
+    fields = ["year_label", "reference", "amount", "issued_on", "due_on", "status", "paid_on"]
+    readonly_fields = fields
+    ordering = ["-year"]
+    show_change_link = True
+
+    @admin.display(description=_("année"))
+    def year_label(self, obj):
+        return str(obj.year)  # not "2 026"
+
+    @admin.display(description=_("montant HT"))
+    def amount(self, obj):
+        return euros(obj.amount_eur)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.admin_can_manage_members(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+
 @admin.register(Membership)
 class MembershipAdmin(PoleScopedAdmin):
-    list_display = ["organisation", "pole", "status", "college", "start_date", "end_date"]
+    list_display = [
+        "organisation",
+        "pole",
+        "status",
+        "college",
+        "start_date",
+        "end_date",
+        "fee_status",
+    ]
+    inlines = [FeeCallInline]
     list_filter = [MembershipPoleFilter, "status", "college"]
     search_fields = ["organisation__name", "organisation__siren", "pole__name"]
     list_select_related = ["organisation", "pole"]
@@ -300,7 +308,61 @@ class MembershipAdmin(PoleScopedAdmin):
     actions = ["approve_requests", "refuse_requests"]
 
     def scoped_queryset(self, request):
-        return permissions.admin_memberships(request.user)
+        year = timezone.localdate().year
+        this_year = FeeCall.objects.filter(membership=OuterRef("pk"), year=year)
+        return permissions.admin_memberships(request.user).annotate(
+            fee_call_status=Subquery(this_year.values("status")[:1])
+        )
+
+    @admin.display(description=_("cotisation de l'année"), ordering="fee_call_status")
+    def fee_status(self, obj):
+        if not obj.fee_call_status:
+            return "—"
+        return FeeCallStatus(obj.fee_call_status).label
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # "Émettre l'appel de cotisation 2026" and the same for the next year (renewals).
+        actions = super().get_actions(request, action_location=action_location)
+        if action_location != ActionLocation.CHANGE_LIST:
+            return actions
+        if not permissions.admin_can_manage_members(request.user):
+            return actions
+        year = timezone.localdate().year
+        for issued in (year, year + 1):
+            name = f"issue_fee_calls_{issued}"
+            description = _("Émettre l'appel de cotisation %(year)d") % {"year": issued}
+            actions[name] = Action(
+                func=self._issue_action(issued),
+                name=name,
+                description=description,
+                plural_description=description,
+                locations=[ActionLocation.CHANGE_LIST],
+            )
+        return actions
+
+    def _issue_action(self, year: int):
+        def issue(model_admin, request, queryset):
+            done, errors = 0, []
+            for membership in queryset.select_related("organisation", "pole"):
+                try:
+                    fees.issue_fee_call(actor=request.user, membership=membership, year=year)
+                except fees.FeeError as error:
+                    errors.append(str(error))
+                else:
+                    done += 1
+            if done:
+                message = ngettext(
+                    "%(count)d appel de cotisation %(year)d émis.",
+                    "%(count)d appels de cotisation %(year)d émis.",
+                    done,
+                )
+                self.message_user(
+                    request, message % {"count": done, "year": year}, messages.SUCCESS
+                )
+            for error in errors:
+                self.message_user(request, error, messages.WARNING)
+
+        return issue
 
     def _decide(self, request, queryset, *, approve: bool):
         done, errors = 0, []

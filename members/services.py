@@ -347,6 +347,59 @@ def decide_membership(
     return membership
 
 
+# The status changes of a running membership (requests and decisions have their own services
+# above): it lapses when its fee stays unpaid past the grace period, and comes back to life when
+# a fee is paid.
+MEMBERSHIP_TRANSITIONS = {
+    MembershipStatus.ACTIVE: {MembershipStatus.LAPSED},
+    MembershipStatus.LAPSED: {MembershipStatus.ACTIVE},
+}
+
+
+@transaction.atomic
+def change_membership_status(
+    *, actor, membership: Membership, status: str, reason: str = ""
+) -> Membership:
+    """Move a membership from active to lapsed, or back (see MEMBERSHIP_TRANSITIONS).
+
+    Side effects: audit entry ("membership.lapse" or "membership.reactivate"). Mail is the
+    caller's business (members.fees tells the organisation's admins).
+    """
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organisation", "pole")
+        .get(pk=membership.pk)
+    )
+    if status not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
+        raise MembershipError(
+            _(
+                "L'adhésion de %(organisation)s à %(pole)s ne peut pas passer "
+                "de « %(old)s » à « %(new)s »."
+            )
+            % {
+                "organisation": membership.organisation.name,
+                "pole": membership.pole.name,
+                "old": membership.get_status_display(),
+                "new": MembershipStatus(status).label,
+            }
+        )
+    membership.status = status
+    membership.save(update_fields=["status"])
+    lapsed = status == MembershipStatus.LAPSED
+    record(
+        actor=actor,
+        action="membership.lapse" if lapsed else "membership.reactivate",
+        target=membership,
+        summary=(
+            f"Adhésion de {membership.organisation} à {membership.pole} "
+            + ("échue" if lapsed else "de nouveau active")
+        ),
+        pole=membership.pole.slug,
+        reason=reason,
+    )
+    return membership
+
+
 @transaction.atomic
 def request_to_join_organisation(
     *, actor, organisation: Organisation, job_title: str = "", message: str = ""

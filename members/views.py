@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.roles import roles
 from members import permissions, search, selectors, services
 from members.filters import OrganisationFilter
 from members.forms import (
@@ -17,7 +19,7 @@ from members.forms import (
 )
 from members.models import Membership
 from members.services import EDITABLE_FIELDS
-from poles.models import Pole
+from poles.models import Pole, Registration, RegistrationStatus
 from projects.consortium import invitations_for
 from projects.models import Project, ProjectPartner
 
@@ -268,5 +270,17 @@ def dashboard(request):
                 .select_related("coordinator")
                 .order_by("-updated_at", "-pk")[:DASHBOARD_PROJECTS]
             ),
+            "my_registrations": list(
+                Registration.objects.filter(
+                    user=request.user,
+                    status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING],
+                    event__ends_at__gte=timezone.now(),
+                )
+                .select_related("event")
+                .order_by("event__starts_at", "pk")[:DASHBOARD_PROJECTS]
+            ),
+            "staff_poles": list(Pole.objects.filter(staff__user=request.user).order_by("name"))
+            if roles(request.user).pole_staff
+            else [],
         },
     )

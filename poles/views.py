@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
 from poles import selectors
+from poles.events import events_for_listing
 from poles.filters import PoleFilter
 from poles.models import Pole
 
@@ -36,6 +37,7 @@ def pole_detail(request, slug):
         Pole.objects.select_related("main_region").prefetch_related("regions"), slug=slug
     )
     groups = selectors.pole_members_by_kind(pole)
+    user = request.user
     return render(
         request,
         "poles/pole_detail.html",
@@ -43,5 +45,11 @@ def pole_detail(request, slug):
             "pole": pole,
             "groups": groups,
             "member_total": sum(group["count"] for group in groups),
+            "upcoming_events": list(
+                events_for_listing(user).filter(pole=pole).upcoming().order_by("starts_at")[:3]
+            ),
+            "services": list(pole.services.filter(is_active=True).order_by("kind", "title")),
+            "can_see_dashboard": user.is_authenticated
+            and (user.is_superuser or pole.staff.filter(user=user).exists()),
         },
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from members import permissions as member_permissions
+from members.admin_scoping import StaffPoleFilter
 from poles.templatetags.portal import euros
 from projects import consortium, permissions, services
 from projects.labelling_forms import LabelDecisionForm
@@ -26,25 +27,11 @@ from projects.models import (
     Interest,
     Invitation,
     LabelRequest,
+    OutcomeReport,
     PartnerSearch,
     Project,
     ProjectPartner,
 )
-
-
-class StaffPoleFilter(admin.SimpleListFilter):
-    """Filter by pôle, offering only the pôles the user animates."""
-
-    title = gettext_lazy("pôle")
-    parameter_name = "pole"
-
-    def lookups(self, request, model_admin):
-        return [(pole.slug, str(pole)) for pole in member_permissions.staff_poles(request.user)]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(pole__slug=self.value())
-        return queryset
 
 
 class ReadOnlyScopedAdmin(admin.ModelAdmin):
@@ -281,6 +268,28 @@ class InvitationInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("organisation")
 
 
+class OutcomeReportInline(ReadOnlyInline):
+    """The coordinator's outcome reports (written on the project page, read here)."""
+
+    model = OutcomeReport
+    fields = [
+        "stage",
+        "as_of",
+        "products_on_market",
+        "jobs_created",
+        "jobs_kept",
+        "patents_filed",
+        "follow_on_funding_eur",
+        "reported_by",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reported_by")
+
+
 @admin.register(Project)
 class ProjectAdmin(ProjectScopedReadOnlyAdmin):
     list_display = ["acronym", "title", "coordinator", "status", "call", "updated_at"]
@@ -289,7 +298,7 @@ class ProjectAdmin(ProjectScopedReadOnlyAdmin):
     search_fields = ["acronym", "title", "coordinator__name", "coordinator__siren"]
     list_select_related = ["coordinator", "call"]
     date_hierarchy = "created_at"
-    inlines = [ProjectPartnerInline, LabelRequestInline, InvitationInline]
+    inlines = [ProjectPartnerInline, LabelRequestInline, InvitationInline, OutcomeReportInline]
     fields = [
         "acronym",
         "title",
@@ -517,3 +526,45 @@ class InvitationAdmin(ProjectScopedReadOnlyAdmin):
     @admin.display(description=gettext_lazy("organisation invitée"))
     def invited(self, obj):
         return obj.organisation or obj.siret
+
+
+@admin.register(OutcomeReport)
+class OutcomeReportAdmin(ProjectScopedReadOnlyAdmin):
+    """Outcome reports of the projects in the user's scope, read-only (the coordinator writes
+    them through `projects.outcomes`)."""
+
+    list_display = [
+        "project",
+        "stage",
+        "as_of",
+        "products_on_market",
+        "jobs_created",
+        "jobs_kept",
+        "patents_filed",
+        "follow_on_funding_eur",
+    ]
+    list_filter = ["stage"]
+    search_fields = ["project__acronym", "project__title"]
+    list_select_related = ["project"]
+    date_hierarchy = "as_of"
+    fields = [
+        "project",
+        "stage",
+        "as_of",
+        "products_on_market",
+        "products_description",
+        "jobs_created",
+        "jobs_kept",
+        "patents_filed",
+        "follow_on_funding_eur",
+        "follow_on_funding_sources",
+        "public_summary",
+        "reported_by",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return OutcomeReport.objects.filter(
+            project__in=admin_projects(request.user)
+        ).select_related("project", "reported_by")

@@ -69,6 +69,7 @@ PROJECT_FIELDS = (
     "duration_months",
     "call",
     "partner_search",
+    "origin_event",
     "is_published",
 )
 PART_FIELDS = ("role", "work_summary", "rd_region", *EXPENSE_FIELDS, "cost_basis")

@@ -2,8 +2,13 @@
 
 Namespace `funded`, /projets-finances/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from projects import funded_views as views
 
 app_name = "funded"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.funded_list, name="list"),
+    path("<int:pk>/", views.funded_detail, name="detail"),
+]

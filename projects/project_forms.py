@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funding.models import Call
 from members.models import Competence
-from poles.models import Pole, Region
+from poles.models import Event, Pole, Region, RegistrationStatus
 from projects.consortium import LAB_KINDS
 from projects.forms import DateInput, competence_choices
 from projects.models import (
@@ -34,6 +34,43 @@ class CallChoiceField(forms.ModelChoiceField):
             "title": call.title,
             "date": deadline.strftime("%d/%m/%Y"),
         }
+
+
+def past_events(current=None):
+    """Events a project may say it was born at: published and over, plus the one it names."""
+    query = Q(is_published=True, ends_at__lt=timezone.now())
+    if current is not None:
+        query |= Q(pk=current.pk)
+    return Event.objects.filter(query).select_related("pole").order_by("-starts_at", "pk")
+
+
+def _event_label(event) -> str:
+    return _("%(title)s — %(pole)s, %(date)s") % {
+        "title": event.title,
+        "pole": event.pole.short_name or event.pole.name,
+        "date": timezone.localtime(event.starts_at).strftime("%d/%m/%Y"),
+    }
+
+
+def event_choices(events, user=None) -> list:
+    """The events as <select> choices: those `user` attended first, then the others."""
+    events = list(events)
+    mine = set()
+    if user is not None and user.is_authenticated:
+        mine = set(
+            user.event_registrations.filter(event__in=[event.pk for event in events])
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .values_list("event_id", flat=True)
+        )
+    empty = [("", _("Aucun"))]
+    attended = [(event.pk, _event_label(event)) for event in events if event.pk in mine]
+    others = [(event.pk, _event_label(event)) for event in events if event.pk not in mine]
+    if not attended:
+        return empty + others
+    groups = [(_("Mes événements"), attended)]
+    if others:
+        groups.append((_("Autres événements du réseau"), others))
+    return empty + groups
 
 
 class ProjectForm(forms.ModelForm):
@@ -72,6 +109,7 @@ class ProjectForm(forms.ModelForm):
         "duration_months",
         "call",
         "partner_search",
+        "origin_event",
         "is_published",
     ]
 
@@ -86,6 +124,7 @@ class ProjectForm(forms.ModelForm):
             "duration_months",
             "call",
             "partner_search",
+            "origin_event",
             "is_published",
         ]
         widgets = {
@@ -99,6 +138,7 @@ class ProjectForm(forms.ModelForm):
             "start_date": _("Date de début"),
             "duration_months": _("Durée (mois)"),
             "partner_search": _("Recherche de partenaires liée"),
+            "origin_event": _("Né lors de l'événement"),
             "is_published": _("Publier l'acronyme, le titre et le résumé"),
         }
         error_messages = {
@@ -107,7 +147,7 @@ class ProjectForm(forms.ModelForm):
             "summary": {"required": _("Résumez le projet en quelques lignes.")},
         }
 
-    def __init__(self, *args, organisations=None, partner_searches=None, **kwargs):
+    def __init__(self, *args, organisations=None, partner_searches=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["coordinator"]
@@ -123,6 +163,14 @@ class ProjectForm(forms.ModelForm):
         search.help_text = _(
             "Une recherche publiée par l'organisation coordinatrice : les organisations dont "
             "vous avez accepté l'intérêt pourront être invitées en un clic."
+        )
+        event = self.fields["origin_event"]
+        event.queryset = past_events(self.instance.origin_event if self.instance.pk else None)
+        event.choices = event_choices(event.queryset, user)
+        event.required = False
+        event.help_text = _(
+            "Facultatif : l'atelier ou le rendez-vous d'affaires où le projet est né. Les pôles "
+            "mesurent ainsi ce que leurs événements font naître."
         )
         self.fields["acronym"].widget.attrs["placeholder"] = _("Ex. : COBOTIX")
         self.fields["duration_months"].widget.attrs.update(min=1, max=120)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import invitation_views
+from projects import invitation_views, outcome_views
 from projects import project_views as views
 
 app_name = "consortium"
@@ -31,6 +31,13 @@ urlpatterns = [
         "<int:pk>/pieces/<int:attachment_pk>/supprimer/",
         views.attachment_delete,
         name="attachment_delete",
+    ),
+    # Outcome reports of a funded project (projects/outcome_views.py)
+    path("<int:pk>/retombees/nouveau/", outcome_views.outcome_create, name="outcome_create"),
+    path(
+        "<int:pk>/retombees/<int:outcome_pk>/modifier/",
+        outcome_views.outcome_edit,
+        name="outcome_edit",
     ),
     # Invitations (projects/invitation_views.py)
     path("<int:pk>/inviter/", invitation_views.invite, name="invite"),

@@ -173,6 +173,7 @@ def project_create(request):
         initial=initial,
         organisations=organisations,
         partner_searches=searches,
+        user=request.user,
     )
     _label_searches(form)
     if request.method == "POST" and form.is_valid():
@@ -306,6 +307,7 @@ def project_edit(request, pk):
         instance=copy.copy(project),
         initial={"competences": list(project.competences.values_list("pk", flat=True))},
         partner_searches=_searches_of([project.coordinator_id]),
+        user=request.user,
     )
     _label_searches(form)
     if request.method == "POST" and form.is_valid():

@@ -2,8 +2,15 @@
 
 Namespace `dashboards`, /tableaux-de-bord/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reporting import dashboard_views as views
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.network, name="network"),
+    path("donnees/<slug:chart>.csv", views.network_csv, name="network_csv"),
+    path("poles/<slug:slug>/", views.pole, name="pole"),
+    path("poles/<slug:slug>/donnees/<slug:chart>.csv", views.pole_csv, name="pole_csv"),
+]

@@ -435,3 +435,168 @@ class RegistrationFactory(DjangoModelFactory):
     organisation = None
     status = "confirmed"
     queued_at = factory.LazyFunction(_now)
+
+
+def make_funded_project(
+    *,
+    actor=None,
+    coordinator=None,
+    partners=(),
+    poles=(),
+    funder=None,
+    aids=None,
+    released_at=None,
+    **project_fields,
+):
+    """A funded project as `funding.review.release_decisions` leaves it, written directly:
+    `partners` in the consortium, labelled by `poles`, one released decision of `funder` to
+    fund it with `aids` (organisation → euros; 100 000 € for each partner by default), status
+    « Financé ». For tests of what reads funded projects (public record, open data, outcomes).
+    """
+    from django.utils import timezone
+
+    from funding.models import Decision, DecisionAid, Funder
+    from projects.models import LabelRequest, Project
+
+    kwargs = dict(project_fields)
+    if actor is not None:
+        kwargs["actor"] = actor
+    if coordinator is not None:
+        kwargs["coordinator"] = coordinator
+    project = ProjectFactory(**kwargs)
+    for organisation in partners:
+        add_partner(project, organisation)
+    for rank, pole in enumerate(poles):
+        LabelRequest.objects.create(
+            project=project,
+            pole=pole,
+            rank=rank,
+            status="labelled",
+            committee_date=timezone.localdate(),
+        )
+    if funder is None:
+        funder, _created = Funder.objects.get_or_create(
+            slug="etat-test", defaults={"name": "État (test)", "kind": "state"}
+        )
+    project.call.funders.add(funder)
+    decision = Decision.objects.create(
+        project=project,
+        call=project.call,
+        funder=funder,
+        outcome="funded",
+        released_at=released_at or timezone.now(),
+    )
+    organisations = [project.coordinator, *partners]
+    amounts = aids if aids is not None else dict.fromkeys(organisations, 100_000)
+    DecisionAid.objects.bulk_create(
+        DecisionAid(decision=decision, organisation=organisation, amount_eur=amount)
+        for organisation, amount in amounts.items()
+    )
+    Project.objects.filter(pk=project.pk).update(status="funded")
+    project.refresh_from_db()
+    return project
+
+
+# --- Services of the pôles and shared platforms ------------------------------------------------
+
+
+class PoleServiceFactory(DjangoModelFactory):
+    """An active, members-only service of a new pôle (intellectual property)."""
+
+    class Meta:
+        model = "poles.PoleService"
+
+    pole = factory.SubFactory(PoleFactory)
+    kind = "propriete_industrielle"
+    title = factory.Sequence(lambda n: f"Pré-diagnostic brevets {n:03d}")
+    description = "Une demi-journée avec un conseil en propriété industrielle."
+    conditions = "Inclus dans l'adhésion"
+    members_only = True
+    is_active = True
+
+
+class ServiceRequestFactory(DjangoModelFactory):
+    """A new request, written directly (the service is tested on its own)."""
+
+    class Meta:
+        model = "poles.ServiceRequest"
+
+    service = factory.SubFactory(PoleServiceFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    message = "Nous voulons protéger notre logiciel."
+    status = "new"
+
+
+class PlatformFactory(DjangoModelFactory):
+    """A published technology platform of a new company, in Lyon."""
+
+    class Meta:
+        model = "members.Platform"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Plateforme d’essais {n:03d}")
+    slug = factory.Sequence(lambda n: f"plateforme-essais-{n:03d}")
+    kind = "plateforme"
+    owner_organisation = factory.SubFactory(OrganisationFactory)
+    owner_pole = None
+    description = "Des bancs d'essais pour valider vos prototypes."
+    equipment = "Banc moteur\nEnceinte climatique"
+    city = "Lyon"
+    region = factory.SubFactory(RegionFactory, code="84")
+    access_conditions = "Sur devis."
+    contact_email = "plateforme@example.org"
+    is_published = True
+
+    @factory.post_generation
+    def competences(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.competences.set(extracted)
+
+
+class PlatformAccessRequestFactory(DjangoModelFactory):
+    """A new access request, written directly (the service is tested on its own)."""
+
+    class Meta:
+        model = "members.PlatformAccessRequest"
+
+    platform = factory.SubFactory(PlatformFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    message = "Nous voulons tester notre prototype."
+    status = "new"
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+class FeeScaleFactory(DjangoModelFactory):
+    """A scale line of the current year for a collège, any size (written directly)."""
+
+    class Meta:
+        model = "members.FeeScale"
+
+    pole = factory.SubFactory(PoleFactory)
+    year = factory.LazyFunction(lambda: _today().year)
+    college = "pme"
+    size_category = ""
+    amount_eur = 600
+
+
+class FeeCallFactory(DjangoModelFactory):
+    """A fee call of the current year, due in 30 days, written directly (the services are
+    tested on their own)."""
+
+    class Meta:
+        model = "members.FeeCall"
+
+    membership = factory.SubFactory(MembershipFactory)
+    year = factory.LazyFunction(lambda: _today().year)
+    reference = factory.Sequence(lambda n: f"TEST-{n:04d}")
+    amount_eur = 600
+    issued_on = factory.LazyFunction(lambda: _today())
+    due_on = factory.LazyFunction(lambda: _today() + _days(30))
+    status = "due"

@@ -34,7 +34,7 @@ def test_partner_search_journey_ends_with_accepted_interest(page, live_server, m
 
     # Act: the author publishes a partner search.
     sign_in(page, "auteur@example.org")
-    page.get_by_role("link", name="Recherches de partenaires", exact=True).click()
+    page.get_by_role("link", name="Recherches", exact=True).click()
     page.get_by_role("link", name="Publier une recherche").click()
     page.get_by_label("Titre").fill(TITLE)
     page.get_by_label("Description").fill("Un banc de fatigue pour pales d'éoliennes.")
@@ -47,7 +47,7 @@ def test_partner_search_journey_ends_with_accepted_interest(page, live_server, m
 
     # Act: a researcher finds it and expresses interest.
     sign_in(page, "chercheur@example.org")
-    page.get_by_role("link", name="Recherches de partenaires", exact=True).click()
+    page.get_by_role("link", name="Recherches", exact=True).click()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_label("Ce que nous apportons").fill("Une soufflerie et un banc de fatigue.")
     page.get_by_label("Pourquoi ce projet nous intéresse").fill("Valoriser nos essais.")
@@ -57,7 +57,7 @@ def test_partner_search_journey_ends_with_accepted_interest(page, live_server, m
 
     # Act: the author accepts it.
     sign_in(page, "auteur@example.org")
-    page.get_by_role("link", name="Recherches de partenaires", exact=True).click()
+    page.get_by_role("link", name="Recherches", exact=True).click()
     page.get_by_role("link", name=TITLE).click()
     interest = page.locator(".interest", has_text="Laboratoire des Pales")
     expect(interest).to_contain_text("Une soufflerie et un banc de fatigue.")

@@ -152,6 +152,14 @@ def _without_projects(monkeypatch):
     """Demo projects (and their frozen dossiers) would keep the organisations from being
     deleted between two runs: the tests of the organisations leave them out."""
     monkeypatch.setattr("projects.demo.seed_projects", lambda rng, **kwargs: ProjectSeedResult())
+    # The network's animation includes funded projects of a past call: left out with them.
+    monkeypatch.setattr("members.demo.seed_network_life", lambda **kwargs: {})
+
+
+def _without_network_top_up(monkeypatch):
+    """The top-up tests of the projects and the review leave the network's animation out (it
+    has its own test)."""
+    monkeypatch.setattr("members.demo.add_missing_network_life", lambda **kwargs: None)
 
 
 def test_seed_demo_same_seed_gives_same_data(settings, monkeypatch):
@@ -266,6 +274,7 @@ def test_seed_demo_if_empty_adds_the_projects_to_an_older_demo_database(settings
     _without_projects(monkeypatch)
     _seed()
     monkeypatch.undo()
+    _without_network_top_up(monkeypatch)
     organisations = Organisation.objects.count()
 
     first = _seed("--if-empty")
@@ -288,6 +297,7 @@ def test_seed_demo_if_empty_adds_projects_and_review_to_a_demo_database_older_th
     _without_projects(monkeypatch)
     _seed()
     monkeypatch.undo()
+    _without_network_top_up(monkeypatch)
     get_user_model().objects.filter(
         email__in=["gestionnaire@poles.example", "evaluateur@poles.example"]
     ).delete()
@@ -412,8 +422,10 @@ def test_seed_demo_if_empty_adds_the_review_to_an_older_demo_database(settings, 
     settings.DEBUG = True
     monkeypatch.setattr("projects.demo.seed_review_dossiers", lambda rng, **kwargs: [])
     monkeypatch.setattr("projects.demo.seed_review", lambda call: (0, 0))
+    monkeypatch.setattr("members.demo.seed_network_life", lambda **kwargs: {})
     _seed()
     monkeypatch.undo()
+    _without_network_top_up(monkeypatch)
     Authenticator.objects.all().delete()
     assert Project.objects.count() == 3
 
@@ -430,3 +442,28 @@ def test_seed_demo_if_empty_adds_the_review_to_an_older_demo_database(settings, 
     assert set(
         Authenticator.objects.filter(type="totp").values_list("user__email", flat=True)
     ) == set(TOTP_EMAILS)
+
+
+def test_seed_demo_if_empty_adds_the_network_animation_to_an_older_demo_database(
+    settings, monkeypatch
+):
+    # A demo database seeded before the events, services, platforms, fees and outcomes existed.
+    from poles.models import Event, Registration
+
+    settings.DEBUG = True
+    monkeypatch.setattr("members.demo.seed_network_life", lambda **kwargs: {})
+    _seed()
+    monkeypatch.undo()
+    assert not Event.objects.exists()
+
+    first = _seed("--if-empty")
+    second = _seed("--if-empty")
+
+    events = Event.objects.count()
+    registrations = Registration.objects.count()
+    assert first.startswith(
+        "the database already has organisations: network animation added "
+        f"(events {events}, event registrations {registrations}, "
+    )
+    assert events > 0
+    assert second == "the database already has organisations: no demo data added.\n"
