@@ -7,12 +7,19 @@ from poles.events import events_for_listing
 from poles.filters import PoleFilter
 from poles.models import Pole
 
+HOME_EVENTS = 4
+
 
 def home(request):
     return render(
         request,
         "poles/home.html",
-        {"figures": selectors.network_figures()},
+        {
+            "figures": selectors.network_figures(),
+            "upcoming_events": list(
+                events_for_listing().upcoming().order_by("starts_at", "pk")[:HOME_EVENTS]
+            ),
+        },
     )
 
 
