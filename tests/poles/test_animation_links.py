@@ -42,7 +42,9 @@ def test_pole_page_shows_its_events_and_active_services(client, pole, other_pole
     EventFactory(pole=pole, title="Atelier de l'Alpha")
     EventFactory(pole=other_pole, title="Atelier du Bêta")
     PoleService.objects.create(pole=pole, kind="financement", title="Club des investisseurs")
-    PoleService.objects.create(pole=pole, kind="international", title="Mission close", is_active=False)
+    PoleService.objects.create(
+        pole=pole, kind="international", title="Mission close", is_active=False
+    )
 
     text = page_text(client.get(pole.get_absolute_url()))
 
