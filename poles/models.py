@@ -389,7 +389,8 @@ class Meeting(models.Model):
 
     class Meta:
         verbose_name = _("rendez-vous d'affaires")
-        verbose_name_plural = _("rendez-vous d'affaires")
+        # Same word in French; a context gives English its plural.
+        verbose_name_plural = pgettext_lazy("pluriel", "rendez-vous d'affaires")
         ordering = ["event", "starts_at", "table", "pk"]
         constraints = [
             models.CheckConstraint(
