@@ -7,6 +7,7 @@ Raising an event's capacity gives the new seats to the people waiting.
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -286,8 +287,9 @@ class EventAdmin(PoleScopedAdmin):
         """The attendees with a search box and a "Présent" button each (POST)."""
         event = self._event(request, pk)
         if request.method == "POST":
+            raw = request.POST.get("registration", "")
             registration = get_object_or_404(
-                Registration.objects.filter(event=event), pk=request.POST.get("registration")
+                Registration.objects.filter(event=event), pk=int(raw) if raw.isdigit() else None
             )
             undo = request.POST.get("action") == "undo"
             try:
@@ -305,7 +307,7 @@ class EventAdmin(PoleScopedAdmin):
                 self.message_user(request, message % {"person": person}, messages.SUCCESS)
             url = reverse("admin:poles_event_check_in", args=[event.pk])
             query = request.POST.get("q", "")
-            return HttpResponseRedirect(f"{url}?q={query}" if query else url)
+            return HttpResponseRedirect(f"{url}?{urlencode({'q': query})}" if query else url)
         form = CheckInSearchForm(request.GET)
         registrations = events.attendees(event).filter(status=RegistrationStatus.CONFIRMED)
         query = form.cleaned_data["q"].strip() if form.is_valid() else ""

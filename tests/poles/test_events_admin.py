@@ -183,6 +183,29 @@ def test_check_in_page_search_and_present_button(client_for, pole, animator):
     assert "2 présent(e)s sur 2 inscrit(e)s" in page_text(client.get(url))
 
 
+def test_check_in_page_posts_ids_over_a_thousand_unlocalised(client_for, pole, animator):
+    # French formatting would write 2160 as "2 160" and the check-in would fail.
+    event = EventFactory(pole=pole, title="Convention")
+    registration = RegistrationFactory(pk=2160, event=event, user__email="max@example.org")
+    url = reverse("admin:poles_event_check_in", args=[event.pk])
+    client = client_for(animator)
+
+    assert 'name="registration" value="2160"' in client.get(url).content.decode()
+    client.post(url, {"registration": "2160"})
+
+    registration.refresh_from_db()
+    assert registration.checked_in_by == animator
+
+
+def test_check_in_page_answers_404_to_a_malformed_registration(client_for, pole, animator):
+    event = EventFactory(pole=pole)
+    url = reverse("admin:poles_event_check_in", args=[event.pk])
+
+    response = client_for(animator).post(url, {"registration": "2 160"})
+
+    assert response.status_code == 404
+
+
 def test_check_in_page_of_other_pole_is_not_found(client_for, pole, other_animator):
     event = EventFactory(pole=pole)
 
