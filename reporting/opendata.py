@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.imports import FORMULA_STARTS
 from members.models import Competence, Organisation
 from projects import outcomes
 
@@ -205,7 +206,11 @@ def _csv_value(value) -> str:
             return LIST_SEPARATOR.join(
                 f"{aid['partenaire']} | {aid['financeur']} | {aid['montant_eur']}" for aid in value
             )
-        return _join(value)
+        value = _join(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A spreadsheet would run it as a formula (names are typed by members): an apostrophe
+        # keeps it text. The JSON files carry the values unchanged.
+        return "'" + value
     return str(value)
 
 

@@ -113,6 +113,17 @@ def test_organisations_json_has_its_envelope(directory, lab, client):
     assert first["poles"] == ["Alpha"]
 
 
+def test_organisations_csv_keeps_a_formula_like_name_as_text_and_json_unchanged(pole, client):
+    organisation = OrganisationFactory(name="=HYPERLINK(1) Outils")
+    MembershipFactory(organisation=organisation, pole=pole)
+
+    rows = csv_rows(client.get(reverse("opendata:organisations_csv")))
+    document = json_document(client.get(reverse("opendata:organisations_json")))
+
+    assert "'=HYPERLINK(1) Outils" in [row["nom"] for row in rows]
+    assert "=HYPERLINK(1) Outils" in [item["nom"] for item in document["results"]]
+
+
 @pytest.fixture
 def funded(member, company, lab, pole):
     return make_funded_project(
