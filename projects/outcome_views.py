@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import outcomes
@@ -37,7 +38,8 @@ def _posted(request):
 @login_required
 def outcome_create(request, pk):
     project = outcomes.get_outcome_project(request.user, pk)
-    form = OutcomeForm(_posted(request), project=project)
+    # Most reports describe the situation of the day they are written.
+    form = OutcomeForm(_posted(request), project=project, initial={"as_of": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             outcomes.report_outcome(actor=request.user, project=project, **form.outcome_fields())

@@ -146,6 +146,14 @@ def test_latest_outcomes_keeps_the_most_recent_report_per_project(funded, member
 # --- views ----------------------------------------------------------------------------------
 
 
+def test_outcome_form_starts_at_today(funded, member, client_for):
+    url = reverse("consortium:outcome_create", args=[funded.pk])
+
+    body = client_for(member).get(url).content.decode()
+
+    assert f'value="{timezone.localdate().isoformat()}"' in body
+
+
 def test_outcome_form_with_a_future_date_shows_the_error(funded, member, client_for):
     url = reverse("consortium:outcome_create", args=[funded.pk])
     data = figures(as_of=(timezone.localdate() + timedelta(days=3)).isoformat())
