@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve setup install test test-postgres lint format check messages browser-deps clean help
+.PHONY: run serve setup install test test-postgres bench lint format check messages browser-deps clean help
 
 help:
 	@echo "make run            set up (venv, dependencies, database, 71 pôles, demo data) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres  the suite on the local PostgreSQL"
+	@echo "make bench          benchmark on PostgreSQL with gunicorn (BENCH_ORGS, BENCH_SECONDS, BENCH_CONCURRENCY)"
 	@echo "make lint           ruff check and format check"
 	@echo "make messages       refresh and compile the translation catalogues"
 	@echo "make browser-deps   install Debian's chromium (browser tests) and Pango (PDF export), as root"
@@ -48,6 +49,9 @@ test: install .env
 
 test-postgres: install .env
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/poles} $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
