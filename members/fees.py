@@ -27,8 +27,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from members import selectors
 from members.models import (
-    AffiliationRole,
     FeeCall,
     FeeCallStatus,
     FeeScale,
@@ -187,11 +187,7 @@ def organisations_with_fees_for(user, *, today: date) -> list[Organisation]:
 
 def _admin_emails(organisation: Organisation) -> list[str]:
     """Who hears about the organisation's fees: its admins, else its contact address."""
-    emails = list(
-        organisation.affiliations.filter(role=AffiliationRole.ADMIN, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
+    emails = selectors.admin_emails(organisation)
     return emails or ([organisation.contact_email] if organisation.contact_email else [])
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from members import platforms
 from members.models import AccessRequestStatus, PlatformAccessRequest
-from members.permissions import organisations_visible_to
+from members.permissions import organisations_visible_to, staff_poles
 from members.platform_filters import PlatformFilter
 from members.platform_forms import AccessRequestForm, AnswerForm, PlatformForm
 
@@ -106,7 +106,7 @@ def _platform_form(request, *, instance=None):
         request.POST or None,
         instance=instance,
         organisations=list(platforms.organisations_administered_by(request.user).order_by("name")),
-        poles=list(platforms.poles_managed_by(request.user).order_by("name")),
+        poles=list(staff_poles(request.user).order_by("name")),
     )
 
 

@@ -48,15 +48,11 @@ def organisations_administered_by(user):
     )
 
 
-def poles_managed_by(user):
-    return staff_poles(user)
-
-
 def can_create_platform(user) -> bool:
     return user.is_authenticated and (
         user.is_superuser
         or organisations_administered_by(user).exists()
-        or poles_managed_by(user).exists()
+        or staff_poles(user).exists()
     )
 
 
@@ -67,11 +63,7 @@ def platforms_managed_by(user):
     if user.is_superuser:
         return Platform.objects.all()
     return Platform.objects.filter(
-        Q(
-            owner_organisation__in=Affiliation.objects.filter(
-                user=user, role=AffiliationRole.ADMIN
-            ).values("organisation_id")
-        )
+        Q(owner_organisation__in=organisations_administered_by(user).values("pk"))
         | Q(owner_pole__in=staff_poles(user).values("pk"))
     )
 
@@ -211,7 +203,7 @@ def _check_owner(actor, owner) -> dict:
             )
         return {"owner_organisation": owner, "owner_pole": None}
     if isinstance(owner, Pole):
-        if actor is not None and not poles_managed_by(actor).filter(pk=owner.pk).exists():
+        if actor is not None and not staff_poles(actor).filter(pk=owner.pk).exists():
             raise PlatformError(_("Vous n'animez pas %(pole)s.") % {"pole": owner.name})
         return {"owner_organisation": None, "owner_pole": owner}
     raise PlatformError(_("Choisissez l'organisation ou le pôle qui propose la plateforme."))

@@ -90,3 +90,15 @@ def member_space(user) -> dict:
         "requests_to_decide": requests_to_decide,
         "my_requests": my_requests,
     }
+
+
+def admin_emails(organisation: Organisation) -> list[str]:
+    """The e-mail addresses of the organisation's admins with an active account, sorted: who
+    hears about what commits the organisation (invitations, fees, renewals)."""
+    return list(
+        Affiliation.objects.filter(
+            organisation=organisation, role=AffiliationRole.ADMIN, user__is_active=True
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )

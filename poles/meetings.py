@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from members.models import Competence
-from members.permissions import staff_poles
 from members.services import send_templated_mail
+from poles.events import can_manage_event
 from poles.models import (
     AgendaEntry,
     Event,
@@ -60,10 +60,6 @@ def confirmed_registration(user, event: Event) -> Registration | None:
     )
 
 
-def is_event_staff(user, event: Event) -> bool:
-    return user.is_authenticated and staff_poles(user).filter(pk=event.pole_id).exists()
-
-
 def get_meetings_event(user, slug: str) -> tuple[Event, Registration | None]:
     """The rendez-vous d'affaires `slug` and `user`'s confirmed registration, for its confirmed
     participants and the staff of its pôle (with no registration); 404 for anyone else."""
@@ -77,9 +73,9 @@ def get_meetings_event(user, slug: str) -> tuple[Event, Registration | None]:
     if event is None or not event.has_meetings:
         raise Http404
     registration = confirmed_registration(user, event)
-    if registration is not None and (event.is_published or is_event_staff(user, event)):
+    if registration is not None and (event.is_published or can_manage_event(user, event)):
         return event, registration
-    if is_event_staff(user, event):
+    if can_manage_event(user, event):
         return event, None
     raise Http404
 
@@ -557,7 +553,7 @@ def cancel_meeting(*, actor, meeting: Meeting) -> Meeting:
     """
     meeting = _locked(meeting)
     parties = {meeting.requester.user_id, meeting.recipient.user_id}
-    if actor.pk not in parties and not is_event_staff(actor, meeting.event):
+    if actor.pk not in parties and not can_manage_event(actor, meeting.event):
         raise PermissionDenied
     if meeting.status not in OPEN_STATUSES:
         raise MeetingError(

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 
+from members.permissions import staff_poles
 from poles import selectors
 from poles.events import events_for_listing
 from poles.filters import PoleFilter
@@ -56,7 +57,6 @@ def pole_detail(request, slug):
                 events_for_listing(user).filter(pole=pole).upcoming().order_by("starts_at")[:3]
             ),
             "services": list(pole.services.filter(is_active=True).order_by("kind", "title")),
-            "can_see_dashboard": user.is_authenticated
-            and (user.is_superuser or pole.staff.filter(user=user).exists()),
+            "can_see_dashboard": staff_poles(user).filter(pk=pole.pk).exists(),
         },
     )

@@ -25,6 +25,7 @@ from stdnum.fr import siret as siret_number
 from audit.services import record
 from funding import eligibility
 from funding.eligibility import LabellingPole, Partner, Verdict
+from members import selectors as member_selectors
 from members.models import Affiliation, AffiliationRole, Organisation, OrganisationKind
 from members.services import send_templated_mail
 from poles.models import PoleStaff
@@ -132,11 +133,7 @@ def _check_coordinator(actor, project: Project) -> None:
 
 
 def _admin_emails(organisation: Organisation) -> list[str]:
-    return list(
-        Affiliation.objects.filter(organisation=organisation, role=AffiliationRole.ADMIN)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
-    )
+    return member_selectors.admin_emails(organisation)
 
 
 def consortium_emails(project: Project) -> list[str]:

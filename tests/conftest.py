@@ -70,14 +70,21 @@ def _static_files_without_collectstatic(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only(request):
-    """Tests marked `postgres` (PostgreSQL-only features) are skipped on other databases."""
-    if request.node.get_closest_marker("postgres"):
-        from django.db import connection
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` (PostgreSQL-only features) are skipped on other databases.
 
-        if connection.vendor != "postgresql":
-            pytest.skip("runs only on PostgreSQL (set DATABASE_URL)")
+    Skipped at collection, before any fixture runs: a transactional test skipped only once its
+    database fixtures had run would flush SQLite's in-memory database (or restore a serialized
+    copy over it) under the tests that follow.
+    """
+    from django.conf import settings as django_settings
+
+    if "postgresql" in django_settings.DATABASES["default"]["ENGINE"]:
+        return
+    skip = pytest.mark.skip(reason="runs only on PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,10 @@
 """Concurrent accepts on PostgreSQL: the database constraints and the scheduler's retry keep
-anyone, and any table, from being booked twice.
-
-Skipped before any database set-up elsewhere: a transactional test skipped only once its
-fixtures ran would flush SQLite's in-memory database under the tests that follow it."""
+anyone, and any table, from being booked twice (PostgreSQL only: see tests/conftest.py)."""
 
 import threading
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from poles import meetings
@@ -22,10 +18,6 @@ from tests.factories import (
 )
 
 pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="runs only on PostgreSQL (set DATABASE_URL)",
-    ),
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]

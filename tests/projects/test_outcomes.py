@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from members.models import Organisation
-from projects import consortium, outcomes
+from projects import outcomes
 from projects.models import OutcomeReport, OutcomeStage
 from projects.project_forms import ProjectForm, event_choices, past_events
 from tests.factories import (
@@ -296,10 +296,6 @@ def test_project_form_accepts_an_empty_origin_event(member, company):
     assert form.cleaned_data["origin_event"] is None
 
 
-@pytest.mark.skipif(
-    "origin_event" not in consortium.PROJECT_FIELDS,
-    reason="consortium.PROJECT_FIELDS does not take origin_event yet (the lead adds it)",
-)
 def test_project_edit_saves_the_origin_event(member, company, pole, client_for):
     now = timezone.now()
     event = EventFactory(
