@@ -172,6 +172,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write transactions take SQLite's lock at BEGIN, so that two of them (two people taking
     # an event's last seat) run one after the other instead of failing with "locked".
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+# A streaming replica of PostgreSQL for the public read-only pages (`config/db_router.py`):
+# anonymous GETs of the directory, organisation pages, funded projects, open data, the
+# network's dashboard and the events list read it; everything else uses the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        )
+    except (ValueError, dj_database_url.UnknownSchemeError) as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from None
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # Short: when the replica does not answer, the page reads the primary instead.
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DATABASE_REPLICA_CONNECT_TIMEOUT", 2
+        )
+    # Tests never create a replica database: the alias reads the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    # After authentication: only anonymous requests are sent to the replica.
+    MIDDLEWARE.append("config.db_router.ReplicaMiddleware")
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
@@ -183,8 +208,14 @@ if REDIS_URL:
             "KEY_PREFIX": "poles",
         }
     }
+    # Sessions read from Redis, written through to the database (they survive a Redis restart);
+    # every app server sees them.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The directory's rendered facets and results, per scope of viewer and version of the data
+# (members/directory_cache.py); 0 turns that cache off.
+DIRECTORY_CACHE_SECONDS = env_int("DIRECTORY_CACHE_SECONDS", 300)
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
@@ -283,7 +314,47 @@ MEDIA_URL = "/media/"
 # Confidential files (project attachments, dossier copies): never under MEDIA_URL, served only
 # by views that check who asks.
 PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
-STORAGES["private"] = {"BACKEND": "config.storage.PrivateStorage"}
+# DJANGO_PRIVATE_STORAGE=s3 keeps them in a private bucket of an S3-compatible object storage
+# (OVHcloud, Scaleway, Outscale, MinIO…) instead, shared by every app server; the portal still
+# serves each file itself, after checking who asks.
+PRIVATE_STORAGE = env_str("DJANGO_PRIVATE_STORAGE", "filesystem")
+if PRIVATE_STORAGE == "filesystem":
+    STORAGES["private"] = {"BACKEND": "config.storage.PrivateStorage"}
+elif PRIVATE_STORAGE == "s3":
+    from botocore.config import Config as BotocoreConfig
+
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("S3_BUCKET must be set when DJANGO_PRIVATE_STORAGE is s3.")
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            "region_name": env_str("S3_REGION"),
+            "access_key": env_str("S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+            "location": env_str("S3_PREFIX", ""),
+            # Private objects, never a public URL: any URL made is signed and short-lived.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("S3_URL_EXPIRY", 60),
+            "custom_domain": None,
+            # A second file of the same name never replaces the first (frozen dossier copies).
+            "file_overwrite": False,
+            "client_config": BotocoreConfig(
+                signature_version="s3v4",
+                # "path" for MinIO and other hosts without per-bucket DNS names.
+                s3={"addressing_style": env_str("S3_ADDRESSING_STYLE", "auto")},
+                # S3-compatible providers do not all accept the checksums boto3 adds by default.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"DJANGO_PRIVATE_STORAGE must be filesystem or s3, not {PRIVATE_STORAGE!r}."
+    )
 # Largest PDF a partner may attach (bytes, default 10 MB).
 ATTACHMENT_MAX_BYTES = env_int("DJANGO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 # Memberships (remind_memberships): renewal reminders go this many days before a membership

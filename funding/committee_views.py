@@ -282,12 +282,12 @@ def call_ranking(request, slug):
     sort = request.GET.get("tri", "score")
     if sort not in ranking.SORTS:
         sort = "score"
-    rows = ranking.call_dossiers(call, sort=ranking.SORTS[sort])
+    criteria = list(call.criteria.all())
+    rows = ranking.call_dossiers(call, sort=ranking.SORTS[sort], criteria=criteria)
     funders = ranking.call_funders(call)
     for row in rows:
         by_funder = row.decision_by_funder
         row.funder_decisions = [(funder, by_funder.get(funder.pk)) for funder in funders]
-    criteria = list(call.criteria.all())
     return render(
         request,
         "funding/committee_ranking.html",

@@ -94,4 +94,7 @@ def partner_formset(rows: int):
         validate_min=True,
         max_num=MAX_PARTNERS,
         validate_max=True,
+        # Django's default cap is max_num + 1000: a POST claiming 1000 rows would be rendered
+        # back with 1000 lines (a region query each). Beyond MAX_PARTNERS rows are not read.
+        absolute_max=MAX_PARTNERS,
     )

@@ -13,7 +13,16 @@ highest and the lowest of them.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from funding.models import (
@@ -22,6 +31,8 @@ from funding.models import (
     Call,
     Criterion,
     Decision,
+    DecisionAid,
+    DecisionOutcome,
     DossierVersion,
     Funder,
     Review,
@@ -134,11 +145,13 @@ def submitted_reviews(call: Call, projects=None) -> list[Review]:
 
 
 def call_decisions(call: Call, projects=None) -> list[Decision]:
-    """Every funder's decision on the call, with its aids (2 queries)."""
+    """Every funder's decision on the call, with its aids and their organisations (2 queries)."""
     decisions = (
         Decision.objects.filter(call=call)
         .select_related("funder", "decided_by")
-        .prefetch_related("aids__organisation")
+        .prefetch_related(
+            Prefetch("aids", queryset=DecisionAid.objects.select_related("organisation"))
+        )
         .order_by("funder__name", "pk")
     )
     if projects is not None:
@@ -239,15 +252,24 @@ def _sort_key(sort: str):
     return key
 
 
-def call_dossiers(call: Call, *, sort: str = "score", with_content: bool = False, projects=None):
+def call_dossiers(
+    call: Call,
+    *,
+    sort: str = "score",
+    with_content: bool = False,
+    projects=None,
+    criteria=None,
+):
     """The call's dossiers (latest version of each project), with their submitted reviews,
     scores, per-criterion means and each funder's decision so far.
 
     `sort`: "score" (highest mean first, then the smallest spread), "spread" (largest first),
     "reviews" (most reviews first) or "acronym". The rank is by score whatever the order
-    shown. Eight queries, whatever the number of dossiers.
+    shown. Six queries, whatever the number of dossiers and reviews (five when the caller
+    passes the call's `criteria`, which it shows too).
     """
-    criteria = list(call.criteria.all())
+    if criteria is None:
+        criteria = list(call.criteria.all())
     versions = list(latest_versions(call, with_content=with_content, projects=projects))
     reviews_by_project: dict[int, list[Review]] = {}
     for review in submitted_reviews(call, projects):
@@ -290,19 +312,25 @@ class ReleasedFeedback:
     more_information: bool
 
 
-def released_feedback(project) -> list[ReleasedFeedback]:
+def released_feedback(project, *, dossiers=None) -> list[ReleasedFeedback]:
     """Per call, the decisions released to the consortium of `project`, with the comments for
     the applicants of the submitted reviews handed in before that release. Nothing before the
-    release: decisions on hold and reviews stay with the funders. Four queries at most when
-    something was released (one when nothing was)."""
+    release: decisions on hold and reviews stay with the funders. One query when nothing was
+    released; otherwise the decisions, their aids (only when one funds the project) and the
+    reviews, and two more per call unless `dossiers`, the project's dossier versions, are
+    passed (the project page has read them)."""
     decisions = list(
         Decision.objects.filter(project=project, released_at__isnull=False)
         .select_related("call", "funder")
-        .prefetch_related("aids__organisation")
         .order_by("-released_at", "funder__name")
     )
     if not decisions:
         return []
+    # Only a decision to fund has aids to show.
+    prefetch_related_objects(
+        [decision for decision in decisions if decision.outcome == DecisionOutcome.FUNDED],
+        Prefetch("aids", queryset=DecisionAid.objects.select_related("organisation")),
+    )
     by_call: dict[int, list[Decision]] = {}
     for decision in decisions:
         by_call.setdefault(decision.call_id, []).append(decision)
@@ -333,7 +361,25 @@ def released_feedback(project) -> list[ReleasedFeedback]:
                 call=call,
                 decisions=sorted(items, key=lambda d: d.funder.name.casefold()),
                 comments=comments.get(call_id, []),
-                more_information=more_information_requested(project, call),
+                more_information=_more_information(project, call, items, dossiers),
             )
         )
     return result
+
+
+def _more_information(project, call: Call, decisions: list[Decision], dossiers) -> bool:
+    """`funding.review.more_information_requested`, from the call's released `decisions` and
+    the project's `dossiers` when they are at hand (no query)."""
+    if dossiers is None:
+        return more_information_requested(project, call)
+    released = [
+        decision.released_at
+        for decision in decisions
+        if decision.outcome == DecisionOutcome.MORE_INFORMATION
+    ]
+    if not released:
+        return False
+    last = max(released)
+    return not any(
+        dossier.call_id == call.pk and dossier.submitted_at > last for dossier in dossiers
+    )

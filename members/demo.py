@@ -2,12 +2,14 @@
 
 `seed_demo()` fills an empty database (it refuses when organisations exist). Everything
 random comes from one `random.Random(seed)` and one seeded `Faker("fr_FR")`, called in a fixed
-order, so a seed always gives the same data. Organisations go through `create_organisation`,
-so that identifiers, size categories and constraints are validated like any other write; so do
-the demo accounts' memberships and affiliations. The bulk rows are inserted with
-`bulk_create`, to stay fast: the generated memberships (checked field by field, their pairs
-distinct and their dates ordered by construction, and both enforced by the database), users
-with their e-mail addresses and affiliations, and competence links.
+order, so a seed always gives the same data. The generated organisations are validated as
+`create_organisation` does (identifiers, size category; uniqueness holds by construction and
+the database enforces it), then inserted with `bulk_create`, so that 100 000 of them take
+minutes, not hours; the demo accounts' organisations, memberships and affiliations go through
+the services. The other bulk rows are inserted with `bulk_create` too: the generated
+memberships (checked field by field, their pairs distinct and their dates ordered by
+construction, and both enforced by the database), users with their e-mail addresses and
+affiliations, and competence links.
 
 Dates are drawn relative to `AS_OF`, a fixed date, rather than today, so that the data does
 not change from one day to the next. Names, identifiers and web sites are invented (web
@@ -45,7 +47,7 @@ from members.models import (
     OrganisationJoinRequest,
     OrganisationKind,
 )
-from members.search import deferred_refresh
+from members.search import deferred_refresh, refresh_search_data
 from members.services import (
     affiliate_user,
     create_organisation,
@@ -733,6 +735,7 @@ class SeedResult:
     assignments: int = 0
     reviews: int = 0
     network_life: dict = field(default_factory=dict)
+    bulk_projects: dict = field(default_factory=dict)  # label → count (projects.demo_scale)
 
 
 @dataclass
@@ -925,8 +928,11 @@ class _Generator:
             return self.rng.choice(PLACES[region])
         return self.fake.postcode(), self.fake.city()
 
-    def choose_poles(self) -> tuple[list[Pole], str]:
-        """The pôles an organisation joins (first = its main one) and the region it is in."""
+    def choose_poles(self, count: int | None = None) -> tuple[list[Pole], str]:
+        """The pôles an organisation joins (first = its main one) and the region it is in.
+
+        `count` pôles when given, else 1 to 3 drawn by MEMBERSHIP_COUNT_WEIGHTS.
+        """
         rng = self.rng
         first = rng.choices(self.poles, weights=self.pole_weights)[0]
         codes = self.pole_regions[first.pk]
@@ -935,7 +941,7 @@ class _Generator:
         else:
             region = _weighted(rng, METRO_REGION_WEIGHTS)
         poles = [first]
-        count = _weighted(rng, MEMBERSHIP_COUNT_WEIGHTS)
+        count = count or _weighted(rng, MEMBERSHIP_COUNT_WEIGHTS)
         for _attempt in range(count * 4):
             if len(poles) == count:
                 break
@@ -1247,17 +1253,24 @@ class _Generator:
 
     # -- the run --------------------------------------------------------------------------
 
-    def run(self, count: int, result: SeedResult) -> None:
+    def run(self, count: int, result: SeedResult, *, memberships_target: int = 0) -> None:
         rng, fake = self.rng, self.fake
         kinds = quotas(count, KIND_SHARES)
         rng.shuffle(kinds)
         self.company_sizes = quotas(kinds.count(OrganisationKind.COMPANY), SIZE_SHARES)
         rng.shuffle(self.company_sizes)
         competence_links = []
+        organisations: list[Organisation] = []
         memberships: list[Membership] = []
+        # With a target, each organisation joins its share of it (whole numbers, shuffled).
+        self.pole_counts = None
+        if memberships_target:
+            per, extra = divmod(min(memberships_target, count * len(self.poles)), count)
+            self.pole_counts = [per + 1] * extra + [per] * (count - extra)
+            rng.shuffle(self.pole_counts)
         planned_people: list[tuple[Organisation, list]] = []
-        for kind in kinds:
-            poles, region = self.choose_poles()
+        for index, kind in enumerate(kinds):
+            poles, region = self.choose_poles(self.pole_counts[index] if self.pole_counts else None)
             families = list(dict.fromkeys(pole.theme_family for pole in poles))
             postcode, city = self.place(region)
             college = None
@@ -1275,8 +1288,7 @@ class _Generator:
                     college = College.AUTHORITIES
             slug = self.unique_slug(fields.pop("slug_base", fields["name"]))
             website = fields.pop("website", "") or f"https://www.{_domain(slug)}"
-            organisation = create_organisation(
-                actor=None,
+            organisation = Organisation(
                 kind=kind,
                 slug=slug,
                 address=fake.street_address(),
@@ -1288,10 +1300,18 @@ class _Generator:
                 is_published=rng.random() < 0.95,
                 **fields,
             )
+            # What create_organisation checks, minus its queries: identifiers and the size
+            # category (clean), field by field; names, slugs and identifiers are unique by
+            # construction (the sets above), and the database enforces it, as it does the
+            # region (a code of the loaded regions).
+            organisation.full_clean(
+                exclude=["region"], validate_unique=False, validate_constraints=False
+            )
+            organisations.append(organisation)
             result.organisations[kind] += 1
             if organisation.size_category:
                 result.company_sizes[organisation.size_category] += 1
-            competence_links += [(organisation.pk, pk) for pk in self.competences(families, kind)]
+            competence_links += [(organisation, pk) for pk in self.competences(families, kind)]
             for pole in poles:
                 status = _weighted(rng, STATUS_WEIGHTS)
                 start, end = self.membership_dates(status)
@@ -1310,12 +1330,14 @@ class _Generator:
             if rng.random() < USERS_CHANCE:
                 planned_people.append((organisation, self.people(kind, slug)))
         result.groups = sum(1 for group in self.groups if group.members > 1)
+        Organisation.objects.bulk_create(organisations, batch_size=1000)
+        refresh_search_data([organisation.pk for organisation in organisations])
         Membership.objects.bulk_create(memberships, batch_size=1000)
         result.memberships = len(memberships)
 
         through = Organisation.competences.through
         through.objects.bulk_create(
-            [through(organisation_id=org, competence_id=comp) for org, comp in competence_links],
+            [through(organisation_id=org.pk, competence_id=comp) for org, comp in competence_links],
             batch_size=1000,
         )
         User = get_user_model()
@@ -1536,14 +1558,21 @@ def current_totp_code(user, *, at: float | None = None) -> str | None:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
+def seed_demo(
+    *, organisations: int = 300, seed: int = 2014, memberships: int = 0, projects: int = 0
+) -> SeedResult:
     """Fill an empty database with `organisations` demo organisations and the demo accounts.
 
+    `memberships`, when given, is the number of memberships the generated organisations hold
+    in all (else each joins 1 to 3 pôles); `projects` adds that many generated projects to the
+    demo ones (`projects.demo_scale`), for measuring the portal at the network's size.
     Loads the pôles first if there are none. Raises DemoDataError, writing nothing, when
     organisations already exist.
     """
     if organisations < 1:
         raise DemoDataError("--organisations must be at least 1.")
+    if memberships < 0 or projects < 0:
+        raise DemoDataError("--memberships and --projects cannot be negative.")
     result = SeedResult()
     with transaction.atomic():
         if Organisation.objects.exists():
@@ -1555,7 +1584,7 @@ def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
         # Competences are linked in bulk after the organisations are created: their search
         # data is refreshed once, for all of them, at the end of the block.
         with deferred_refresh():
-            _Generator(seed).run(organisations, result)
+            _Generator(seed).run(organisations, result, memberships_target=memberships)
         create_demo_accounts(result)
         result.requests = seed_requests(random.Random(seed + 2))
         # Imported here: the projects app builds on the members app, not the reverse.
@@ -1564,12 +1593,16 @@ def seed_demo(*, organisations: int = 300, seed: int = 2014) -> SeedResult:
         partner_searches = seed_partner_searches(random.Random(seed + 1))
         result.partner_searches = partner_searches.partner_searches
         result.interests = partner_searches.interests
-        projects = seed_projects(random.Random(seed + 3))
-        result.projects = projects.projects
-        result.dossiers = projects.dossiers
-        result.assignments = projects.assignments
-        result.reviews = projects.reviews
+        made = seed_projects(random.Random(seed + 3))
+        result.projects = made.projects
+        result.dossiers = made.dossiers
+        result.assignments = made.assignments
+        result.reviews = made.reviews
         result.network_life = seed_network_life(seed=seed)
+        if projects:
+            from projects.demo_scale import seed_bulk_projects
+
+            result.bulk_projects = seed_bulk_projects(random.Random(seed + 4), projects)
     return result
 
 

@@ -242,6 +242,12 @@ def parse_row(line: int, cells: dict, context: _Context) -> ParsedRow:
     row = ParsedRow(line=line, values={})
     for column in TEXT_COLUMNS:
         row.values[column] = cells[column]
+    # PostgreSQL refuses NUL in text (even in a lookup): say so rather than fail on it.
+    reasons += [
+        _("%(column)s : caractère nul (0x00) interdit") % {"column": column}
+        for column in COLUMNS
+        if "\x00" in cells[column]
+    ]
 
     if not cells["name"]:
         reasons.append(_("nom manquant"))

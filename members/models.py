@@ -719,3 +719,35 @@ class PlatformAccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.platform}"
+
+
+class DirectoryVersion(models.Model):
+    """One row whose number grows with every change the directory shows (organisations,
+    their competences and memberships, who belongs to or animates what): the directory's
+    cached pages are keyed by it, so that a change is never hidden behind a cached page, on
+    any app server (`members.directory_cache`)."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("version de l'annuaire")
+        verbose_name_plural = _("versions de l'annuaire")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class SearchWord(models.Model):
+    """A word of the directory (from the folded names, competences, keywords and cities), for
+    the search's typo tolerance on PostgreSQL: a query word that finds too little is widened
+    to the words close to it by trigrams, looked up in this small table and its trigram index
+    (`members.search`), not in the organisations themselves."""
+
+    word = models.CharField(_("mot"), max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = _("mot de l'annuaire")
+        verbose_name_plural = _("mots de l'annuaire")
+
+    def __str__(self) -> str:
+        return self.word

@@ -13,7 +13,10 @@ from poles.models import Pole
 
 
 def is_pole_staff(user) -> bool:
-    return user.is_authenticated and user.is_active and user.pole_roles.exists()
+    # Asked by every admin's permission checks: the roles read once per request (and user).
+    from config.roles import roles
+
+    return user.is_authenticated and user.is_active and roles(user).pole_staff
 
 
 def staff_poles(user):

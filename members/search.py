@@ -6,9 +6,10 @@ Two engines behind one interface, chosen by the database vendor:
   configuration (French stemming after accent removal; weights A name, B competences and
   keywords, C city, D description), with a GIN index, ranked by `SearchRank`. When the
   full-text query finds only a few organisations, it is widened to prefixes (typing "aéro")
-  and to words close by trigrams (typos: "aeronotique"), over `search_names` (name,
-  competences, keywords and city, folded) and its GIN trigram index; those matches rank
-  below full-text ones. Both indexes come from migration 0005 (PostgreSQL only).
+  and to words close by trigrams (typos: "aeronotique"), found in the lexicon of the words
+  of `search_names` (name, competences, keywords and city, folded: `SearchWord`, with its
+  GIN trigram index, migration 0009); those matches rank below full-text ones. The indexes
+  are PostgreSQL's only.
 - SQLite: `search_text`, the same texts plus the description, folded (lower case, no
   accents) in Python, since SQLite's LIKE only ignores the case of ASCII letters. Every word
   of the query, folded and crudely singularised (final s/x dropped), must be contained in it;
@@ -29,6 +30,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    TrigramSimilarity,
     TrigramWordSimilarity,
 )
 from django.db import connection
@@ -67,9 +69,17 @@ PAGE_SIZE = 20
 MAX_RELEVANCE_RESULTS = 200
 # Facets with many values show the most frequent ones (plus those selected).
 FACET_LIMIT = 15
+# Counting and ranking are bounded, so that a page costs the same at 1 000 organisations as
+# at 100 000: beyond this many matches of the text query, the facets count the first
+# MATCH_LIMIT matches found (a sample, said so on the page), the total reads "more than", and
+# relevance ranks that sample (see `match_pool`).
+MATCH_LIMIT = 1000
 # Below this many full-text matches, typo-tolerant trigram matches are added (PostgreSQL).
 FUZZY_BELOW = 5
-FUZZY_LIMIT = 1000  # at most this many typo-tolerant matches
+# Typo tolerance: each word of the query also matches the CLOSE_WORDS words of the
+# directory's lexicon most similar to it by trigrams (similarity at least CLOSE_SIMILARITY).
+CLOSE_WORDS = 5
+CLOSE_SIMILARITY = 0.45
 MAX_TERMS = 8  # words of a query taken into account
 # Columns a result card never shows (the folded texts and the vector can be long).
 SEARCH_COLUMNS = ("search_names", "search_text", "search_vector")
@@ -189,7 +199,29 @@ def _refresh(queryset) -> int:
             + SearchVector("description", weight="D", config=SEARCH_CONFIG)
         )
     # QuerySet.update(): `updated_at` keeps its value, no signal, one statement.
-    return queryset.update(**changes)
+    updated = queryset.update(**changes)
+    if _is_postgresql():
+        _remember_words(queryset)
+    return updated
+
+
+# The words of search_names, for the typo tolerance (`_close_words`): letters and digits.
+_WORDS_SQL = (
+    "INSERT INTO members_searchword (word) "
+    "SELECT DISTINCT word FROM ("
+    "  SELECT regexp_split_to_table(search_names, '[^a-z0-9]+') AS word"
+    "  FROM members_organisation WHERE id IN ({ids})"
+    ") AS words WHERE length(word) BETWEEN 3 AND 60 "
+    "ON CONFLICT (word) DO NOTHING"
+)
+
+
+def _remember_words(queryset) -> None:
+    """Add the words of these organisations' search_names to the lexicon (one statement;
+    words no longer used stay, harmless: they only widen a query to nothing)."""
+    ids, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_WORDS_SQL.format(ids=ids), params)
 
 
 _deferred: ContextVar[list | None] = ContextVar("deferred_search_refresh", default=None)
@@ -227,6 +259,10 @@ def refresh_search_data(organisation_ids) -> int:
         return 0
     limit = connection.features.max_query_params
     chunk = max(1, limit - 10 if limit else len(ids))
+    if ids:
+        from members.directory_cache import bump_version
+
+        bump_version()
     return sum(
         _refresh(Organisation.objects.filter(pk__in=ids[start : start + chunk]))
         for start in range(0, len(ids), chunk)
@@ -235,6 +271,9 @@ def refresh_search_data(organisation_ids) -> int:
 
 def refresh_all_search_data() -> int:
     """Recompute the search data of every organisation, in one statement."""
+    from members.directory_cache import bump_version
+
+    bump_version()
     return _refresh(Organisation.objects.all())
 
 
@@ -253,12 +292,12 @@ def text_match(query: str, *, within) -> TextMatch:
     """What an organisation must meet to match the text `query` (Q() when empty).
 
     PostgreSQL: the full-text query; when it finds fewer than FUZZY_BELOW organisations
-    among `within` (one small counting query decides), the query is widened to
-    organisations whose every word is a prefix ("aéro" while typing: tsquery `aero:*`) or
-    is close to a word of search_names by trigrams (strict word similarity ≥ 0.5, `%>>`:
-    "aeronotique" finds "aéronautique"), each answered by its GIN index, in a second query
-    whose ids the page's other queries reuse. With enough full-text matches the result stays
-    precise ("Cobotix" does not bring every "cobotique" along).
+    among `within` (one small counting query decides), each word of the query is widened to
+    itself as a prefix ("aéro" while typing: tsquery `aero:*`) or to the words of the
+    directory close to it by trigrams ("aeronotique" finds "aéronautique"), looked up in the
+    lexicon `SearchWord` (one query): the widened query is a full-text one again, answered by
+    the GIN index. With enough full-text matches the result stays precise ("Cobotix" does
+    not bring every "cobotique" along).
     SQLite: every word, singularised, contained in the folded `search_text`.
     The same condition must filter the results and count the facets: compute it once.
     """
@@ -271,24 +310,42 @@ def text_match(query: str, *, within) -> TextMatch:
             condition &= Q(search_text__contains=_singular(term))
         return TextMatch(condition)
     full_text = Q(search_vector=SearchQuery(query, config=SEARCH_CONFIG))
-    if within.filter(full_text)[:FUZZY_BELOW].count() >= FUZZY_BELOW:
+    # No ORDER BY (the model's ordering would sort every match to count five of them).
+    if within.filter(full_text).order_by()[:FUZZY_BELOW].count() >= FUZZY_BELOW:
         return TextMatch(full_text)
-    prefixes = SearchQuery(
-        " & ".join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG
-    )
-    close = Q()
+    # Each word widened to itself as a prefix and to the words of the directory's lexicon
+    # (`SearchWord`, a few tens of thousands of words with their trigram index) that are
+    # close to it: one query on that small table, then the whole condition is a full-text
+    # one, answered by the GIN index of the organisations whatever their number.
+    close = _close_words(terms)
+    alternatives = ["(" + " | ".join([f"{term}:*", *close.get(term, ())]) + ")" for term in terms]
+    widened = SearchQuery(" & ".join(alternatives), search_type="raw", config=SEARCH_CONFIG)
+    return TextMatch(Q(search_vector=widened), widened=True)
+
+
+def _close_words(terms: list[str]) -> dict[str, list[str]]:
+    """term → up to CLOSE_WORDS words of the lexicon with a trigram similarity to it of at
+    least CLOSE_SIMILARITY, best first (one query for all the terms)."""
+    from members.models import SearchWord
+
+    similarity = {f"s{index}": TrigramSimilarity("word", term) for index, term in enumerate(terms)}
+    condition = Q()
     for term in terms:
-        close &= Q(search_names__trigram_strict_word_similar=term)
-    # Two SELECTs joined by UNION, so that each uses its GIN index (an OR makes PostgreSQL
-    # compute the trigram similarity of every row); the ids are read once, then every query
-    # of the page (results and facets) filters on them instead of matching again.
-    found = (
-        within.filter(search_vector=prefixes)
-        .values_list("pk", flat=True)
-        .union(within.filter(close).values_list("pk", flat=True))
-        .order_by()  # the union as a whole: Meta.ordering would name a column not selected
+        condition |= Q(word__trigram_similar=term)  # `%`: the trigram index answers it
+    rows = list(
+        SearchWord.objects.filter(condition)
+        .exclude(word__in=terms)
+        .annotate(**similarity)
+        .values_list("word", *similarity)[: CLOSE_WORDS * 10 * len(terms)]
     )
-    return TextMatch(Q(pk__in=list(found[:FUZZY_LIMIT])), widened=True)
+    close = {}
+    for index, term in enumerate(terms):
+        ranked = sorted(
+            (row for row in rows if row[index + 1] >= CLOSE_SIMILARITY),
+            key=lambda row, i=index: (-row[i + 1], row[0]),
+        )
+        close[term] = [row[0] for row in ranked[:CLOSE_WORDS]]
+    return close
 
 
 def matching(queryset, query: str):
@@ -300,7 +357,7 @@ def with_relevance(queryset, query: str, *, widened: bool = False):
     """Annotate `relevance`: higher is better (only meaningful for organisations that match).
 
     PostgreSQL: `SearchRank` of the full-text query (weights A to D); when typo tolerance
-    widened the matches (`TextMatch.widened`, at most FUZZY_LIMIT rows), plus at most 0.05
+    widened the matches (`TextMatch.widened`; at most MATCH_LIMIT ranked), plus at most 0.05
     for the trigram closeness of the query to search_names, so that near words come first
     without outranking real full-text matches. Closeness is costly per row: it is left out
     of the plain full-text case, where hundreds of rows may be ranked.
@@ -374,8 +431,9 @@ class Facet:
 
 @dataclass
 class Facets:
-    total: int  # organisations matching the query and every facet
+    total: int  # organisations matching the query and every facet (in the sample if sampled)
     facets: list[Facet] = field(default_factory=list)
+    sampled: bool = False  # counted over the first MATCH_LIMIT matches only
 
     def __iter__(self):
         return iter(self.facets)
@@ -389,14 +447,19 @@ def _without(base, selected: dict, *excluded: str):
     return base.filter(condition)
 
 
-def _ranked_values(queryset, key: str, label: str, selected: list[str], *, limit: int):
-    """(value, label, count) of a facet over a model, the selected values always included.
+def _ranked_values(queryset, key: str, label: str, selected: list[str], *, limit: int, labels):
+    """(value, label, count) of a facet, the selected values always included.
 
-    Counts every value of the (small) model in one query, then keeps the `limit` most
-    frequent in Python: a HAVING or ORDER BY on the filtered count would make PostgreSQL
-    evaluate the matching subquery once more.
+    `queryset` counts the values found among the matches (one query); the `limit` most
+    frequent are kept in Python (a HAVING or ORDER BY on the count would make PostgreSQL
+    evaluate the matching subquery once more). A selected value found nowhere gets its label
+    from `labels(slugs)` (one more query, only then) and a count of 0, so that it can be
+    unticked.
     """
     rows = list(queryset.values_list(key, label, "n"))
+    missing = set(selected) - {row[0] for row in rows}
+    if missing:
+        rows += [(value, text, 0) for value, text in labels(sorted(missing))]
     chosen = [row for row in rows if row[0] in selected]
     others = sorted(
         (row for row in rows if row[2] and row[0] not in selected),
@@ -411,7 +474,33 @@ def _count(condition: Q) -> Count:
     return Count("pk", filter=condition or None)
 
 
-def facet_counts(*, base, text: Q, selected: dict) -> Facets:
+@dataclass(frozen=True)
+class Pool:
+    """The organisations matching the text query, or the first MATCH_LIMIT of them."""
+
+    ids: object  # a subquery of their ids
+    capped: bool  # there are more matches than MATCH_LIMIT
+
+    @property
+    def limit(self) -> int:
+        return MATCH_LIMIT
+
+
+def match_pool(queryset) -> Pool:
+    """The first MATCH_LIMIT of `queryset` (visible organisations matching the text query), in
+    the order the database finds them (no sort: it stops at the limit), as a subquery; one
+    bounded count says whether there are more."""
+    first = queryset.order_by().values("pk")[:MATCH_LIMIT]
+    return Pool(first, capped=bounded_count(queryset)[1])
+
+
+def bounded_count(queryset) -> tuple[int, bool]:
+    """(count, more): the exact count up to MATCH_LIMIT, else (MATCH_LIMIT, True)."""
+    count = queryset.order_by()[: MATCH_LIMIT + 1].count()
+    return min(count, MATCH_LIMIT), count > MATCH_LIMIT
+
+
+def facet_counts(*, base, text: Q, selected: dict, pool: Pool | None = None) -> Facets:
     """Every facet's values with the number of results each would give (disjunctive counts).
 
     The counts of a facet apply the text query and every *other* facet, so that ticking one
@@ -419,9 +508,10 @@ def facet_counts(*, base, text: Q, selected: dict) -> Facets:
     total, kinds, sizes and regions as filtered counts of one aggregate (the base leaves out
     those three facets, and each count applies the other two); pôles and competences one each.
     `base` is what the user may see, `text` the `TextMatch.condition` of the query, `selected`
-    maps facet names to their selected values.
+    maps facet names to their selected values. With a `pool` (`match_pool`), the counts run
+    over its ids instead of matching the text again; a capped pool makes them a sample's.
     """
-    base = base.filter(text)
+    base = base.filter(pk__in=pool.ids) if pool is not None else base.filter(text)
     picked = {name: list(selected.get(name) or []) for name in FACETS}
     conditions = {name: facet_q(name, picked[name]) for name in ("kind", "size", "region")}
 
@@ -444,7 +534,7 @@ def facet_counts(*, base, text: Q, selected: dict) -> Facets:
         },
         **{f"region_{code}": _count(Q(region_id=code) & others("region")) for code in REGIONS},
     )
-    facets = Facets(total=counts["total"])
+    facets = Facets(total=counts["total"], sampled=pool is not None and pool.capped)
 
     def fixed(name, title, choices):
         values = [
@@ -460,36 +550,36 @@ def facet_counts(*, base, text: Q, selected: dict) -> Facets:
     facets.facets.append(fixed("size", _("Taille d'entreprise"), SIZE_CHOICES))
     facets.facets.append(fixed("region", _("Région"), REGIONS.items()))
 
+    # Counted from the link tables' side, over the matching organisations only (their
+    # indexes on organisation_id): the cost follows the matches, not the whole network.
     poles = selected.get("pole") or []
     values, limited = _ranked_values(
-        Pole.objects.annotate(
-            n=Count(
-                "memberships",
-                filter=Q(
-                    memberships__status=MembershipStatus.ACTIVE,
-                    memberships__organisation__in=_without(base, selected, "pole"),
-                ),
-            )
-        ),
-        "slug",
-        "short_name",
+        Membership.objects.filter(
+            status=MembershipStatus.ACTIVE,
+            organisation__in=_without(base, selected, "pole"),
+        )
+        .values("pole__slug", "pole__short_name")
+        .annotate(n=Count("pk")),
+        "pole__slug",
+        "pole__short_name",
         poles,
         limit=FACET_LIMIT,
+        labels=lambda slugs: Pole.objects.filter(slug__in=slugs).values_list("slug", "short_name"),
     )
     facets.facets.append(Facet("pole", _("Pôle"), values, limited))
 
     competences = selected.get("competence") or []
     values, limited = _ranked_values(
-        Competence.objects.annotate(
-            n=Count(
-                "organisations",
-                filter=Q(organisations__in=_without(base, selected, "competence")),
-            )
-        ),
-        "slug",
-        "name",
+        Organisation.competences.through.objects.filter(
+            organisation__in=_without(base, selected, "competence")
+        )
+        .values("competence__slug", "competence__name")
+        .annotate(n=Count("organisation_id")),
+        "competence__slug",
+        "competence__name",
         competences,
         limit=FACET_LIMIT,
+        labels=lambda slugs: Competence.objects.filter(slug__in=slugs).values_list("slug", "name"),
     )
     facets.facets.append(Facet("competence", _("Compétence"), values, limited))
     return facets
@@ -505,6 +595,7 @@ class ResultPage:
     organisations: list
     total: int
     sort: str
+    more: bool = False  # there are more than `total` results (bounded counting)
     # By name: opaque cursors for the neighbouring pages (None at either end).
     next_cursor: str | None = None
     previous_cursor: str | None = None
@@ -558,12 +649,16 @@ def decode_cursor(value: str | None) -> tuple[str, int] | None:
     if not value:
         return None
     sort_name, _sep, pk = value.rpartition("|")
-    if not _sep or not pk.isdigit():
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int); no NUL, which PostgreSQL
+    # refuses in a text parameter.
+    if not _sep or not (pk.isascii() and pk.isdigit()) or "\x00" in sort_name:
         return None
     return sort_name, int(pk)
 
 
-def name_page(queryset, *, total: int, after=None, before=None, size=None) -> ResultPage:
+def name_page(
+    queryset, *, total: int, after=None, before=None, size=None, more: bool = False
+) -> ResultPage:
     """A page of the list sorted by name, by keyset pagination.
 
     The cursor is the (sort name, id) of the last row shown (`after`) or of the first
@@ -590,6 +685,7 @@ def name_page(queryset, *, total: int, after=None, before=None, size=None) -> Re
                 rows,
                 total,
                 SORT_NAME,
+                more=more,
                 next_cursor=encode_cursor(rows[-1]),
                 previous_cursor=encode_cursor(rows[0]),
             )
@@ -604,13 +700,21 @@ def name_page(queryset, *, total: int, after=None, before=None, size=None) -> Re
         rows,
         total,
         SORT_NAME,
+        more=more,
         next_cursor=encode_cursor(rows[-1]) if has_next else None,
         previous_cursor=encode_cursor(rows[0]) if after is not None and rows else None,
     )
 
 
 def relevance_page(
-    queryset, *, query: str, total: int, page=1, size=None, widened: bool = False
+    queryset,
+    *,
+    query: str,
+    total: int,
+    page=1,
+    size=None,
+    widened: bool = False,
+    more: bool = False,
 ) -> ResultPage:
     """A page of the list sorted by relevance, by offset pagination up to MAX_RELEVANCE_RESULTS.
 
@@ -618,7 +722,9 @@ def relevance_page(
     database sorts all matches whatever the page. Once a query is typed the matches are
     few (tens, rarely hundreds), and nobody reads past the first pages of a ranked list, so
     the offset is bounded: beyond MAX_RELEVANCE_RESULTS the page says to refine the query or
-    to sort by name, whose keyset pagination reaches every organisation.
+    to sort by name, whose keyset pagination reaches every organisation. With `more` results
+    than MATCH_LIMIT (a word found in thousands of organisations), only the first MATCH_LIMIT
+    found are ranked: the cost of a page stays bounded whatever the size of the directory.
     """
     size = size or PAGE_SIZE
     reachable = min(total, MAX_RELEVANCE_RESULTS)
@@ -628,6 +734,10 @@ def relevance_page(
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * size
+    if more:
+        # Thousands of results: rank the first MATCH_LIMIT the database finds (a subquery).
+        first = queryset.order_by().values("pk")[:MATCH_LIMIT]
+        queryset = queryset.filter(pk__in=Subquery(first))
     ranked = with_relevance(queryset.defer(*SEARCH_COLUMNS), query, widened=widened)
     rows = list(ranked.order_by("-relevance", "sort_name", "pk")[offset : offset + size])
     return ResultPage(
@@ -636,5 +746,6 @@ def relevance_page(
         SORT_RELEVANCE,
         number=number,
         num_pages=num_pages,
-        capped=total > MAX_RELEVANCE_RESULTS,
+        capped=more or total > MAX_RELEVANCE_RESULTS,
+        more=more,
     )

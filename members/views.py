@@ -1,15 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.roles import roles
-from members import permissions, search, selectors, services
+from members import directory_cache, permissions, search, selectors, services
 from members.filters import OrganisationFilter
 from members.forms import (
     FindOrganisationForm,
@@ -17,9 +20,9 @@ from members.forms import (
     MembershipRequestForm,
     OrganisationForm,
 )
-from members.models import Membership
+from members.models import Affiliation, AffiliationRole, Membership, Organisation
 from members.services import EDITABLE_FIELDS
-from poles.models import Pole, Registration, RegistrationStatus
+from poles.models import Pole, PoleStaff, Registration, RegistrationStatus
 from projects.consortium import invitations_for
 from projects.models import Project, ProjectPartner
 
@@ -30,28 +33,17 @@ DASHBOARD_PROJECTS = 5
 def organisation_list(request):
     """The directory: text search, facets with counts, results by relevance or by name.
 
-    With htmx, only the results and the facets are sent back (the facets out of band).
+    The facets and the results are rendered as two fragments, which the directory's cache
+    keeps per scope of viewer, version of the data, language and query string
+    (`members.directory_cache`). With htmx, only the two fragments are sent back (the facets
+    out of band).
     """
-    visible = permissions.organisations_visible_to(request.user)
-    directory = OrganisationFilter(request.GET, queryset=visible)
-    match = directory.text_match
-    facets = search.facet_counts(base=visible, text=match.condition, selected=directory.selected)
-    results = directory.qs.select_related("region").prefetch_related("competences")
-    if directory.order == search.SORT_RELEVANCE:
-        page = search.relevance_page(
-            results,
-            query=directory.text,
-            total=facets.total,
-            page=request.GET.get("page"),
-            widened=match.widened,
-        )
-    else:
-        page = search.name_page(
-            results,
-            total=facets.total,
-            after=request.GET.get("after"),
-            before=request.GET.get("before"),
-        )
+    directory = OrganisationFilter(request.GET, queryset=None)
+    key = directory_cache.key_for(request)
+    fragments = directory_cache.get(key)
+    if fragments is None:
+        fragments = _directory_fragments(request)
+        directory_cache.put(key, fragments)
     template = "members/organisation_list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#refresh"
@@ -60,8 +52,7 @@ def organisation_list(request):
         template,
         {
             "filter": directory,
-            "facets": facets,
-            "page": page,
+            "fragments": {part: mark_safe(html) for part, html in fragments.items()},  # noqa: S308
             "tolerates_typos": search.tolerates_typos(),
         },
     )
@@ -69,8 +60,87 @@ def organisation_list(request):
     return response
 
 
+def _directory_fragments(request) -> dict[str, str]:
+    """The facets and results of the directory for this request, rendered."""
+    visible = permissions.organisations_visible_to(request.user)
+    directory = OrganisationFilter(request.GET, queryset=visible)
+    match = directory.text_match
+    # Counting is bounded (search.MATCH_LIMIT): the facets count the pool's ids, the total
+    # says "more than" when the pool is capped.
+    pool = search.match_pool(visible.filter(match.condition))
+    facets = search.facet_counts(
+        base=visible, text=match.condition, selected=directory.selected, pool=pool
+    )
+    total, more = facets.total, False
+    if pool.capped:
+        total, more = search.bounded_count(directory.qs)
+    results = directory.qs.select_related("region").prefetch_related("competences")
+    if directory.order == search.SORT_RELEVANCE:
+        page = search.relevance_page(
+            results,
+            query=directory.text,
+            total=total,
+            page=request.GET.get("page"),
+            widened=match.widened,
+            more=more,
+        )
+    else:
+        page = search.name_page(
+            results,
+            total=total,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            more=more,
+        )
+    context = {"filter": directory, "facets": facets, "page": page, "pool": pool}
+    name = "members/organisation_list.html"
+    return {
+        part: render_to_string(f"{name}#{part}", context, request) for part in ("facets", "results")
+    }
+
+
+def _organisation_for_page(user, slug: str):
+    """`permissions.get_organisation_for_user`, with what the page asks about `user` read in
+    the same query (the answers of `permissions.can_manage_organisation`,
+    `is_organisation_admin`, `is_affiliated` and `can_see_contacts`): one query for all."""
+    visible = permissions.organisations_visible_to(user).select_related("region")
+    if user.is_authenticated:
+        mine = Affiliation.objects.filter(user_id=user.pk)
+        visible = visible.annotate(
+            viewer_is_admin=Exists(
+                mine.filter(organisation_id=OuterRef("pk"), role=AffiliationRole.ADMIN)
+            ),
+            viewer_is_affiliated=Exists(mine.filter(organisation_id=OuterRef("pk"))),
+            viewer_animates=Exists(
+                Membership.objects.filter(
+                    organisation_id=OuterRef("pk"), pole__staff__user_id=user.pk
+                )
+            ),
+            viewer_is_pole_staff=Exists(PoleStaff.objects.filter(user_id=user.pk)),
+            viewer_has_affiliation=Exists(mine),
+        )
+    try:
+        organisation = visible.get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    if not user.is_authenticated:
+        facts = dict.fromkeys(("can_manage", "is_admin", "is_affiliated", "sees_contacts"), False)
+    else:
+        facts = {
+            "can_manage": user.is_superuser
+            or organisation.viewer_is_admin
+            or organisation.viewer_animates,
+            "is_admin": organisation.viewer_is_admin,
+            "is_affiliated": organisation.viewer_is_affiliated,
+            "sees_contacts": user.is_superuser
+            or (user.is_active and organisation.viewer_is_pole_staff)
+            or organisation.viewer_has_affiliation,
+        }
+    return organisation, facts
+
+
 def organisation_detail(request, slug):
-    organisation = permissions.get_organisation_for_user(request.user, slug)
+    organisation, viewer = _organisation_for_page(request.user, slug)
     memberships = (
         Membership.objects.active()
         .filter(organisation=organisation)
@@ -84,11 +154,11 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "memberships": memberships,
             "competences": organisation.competences.order_by("name"),
-            "can_manage": permissions.can_manage_organisation(request.user, organisation),
-            "is_admin": permissions.is_organisation_admin(request.user, organisation),
-            "is_affiliated": permissions.is_affiliated(request.user, organisation),
+            "can_manage": viewer["can_manage"],
+            "is_admin": viewer["is_admin"],
+            "is_affiliated": viewer["is_affiliated"],
             "contacts": selectors.organisation_contacts(organisation)
-            if permissions.can_see_contacts(request.user)
+            if viewer["sees_contacts"]
             else None,
             "published_projects": _published_projects(organisation),
         },

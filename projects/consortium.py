@@ -28,7 +28,7 @@ from funding.eligibility import LabellingPole, Partner, Verdict
 from members import selectors as member_selectors
 from members.models import Affiliation, AffiliationRole, Organisation, OrganisationKind
 from members.services import send_templated_mail
-from poles.models import PoleStaff
+from poles.models import PoleStaff, Region
 from projects import permissions
 from projects.models import (
     EXPENSE_FIELDS,
@@ -785,6 +785,55 @@ def engine_partner(part: ProjectPartner, coordinator_id: int) -> tuple[Partner, 
     return partner, problems
 
 
+def with_region_lists(queryset, pole_path: str = "") -> list:
+    """The rows of `queryset` (pôles, or objects whose pôle is at `pole_path`, selected with
+    it), in its order, each pôle with `region_list`: its regions by code. One query: the
+    regions are joined (one row per region, LEFT JOIN) and folded back here, instead of a
+    second query to prefetch them."""
+    prefix = f"{pole_path}__" if pole_path else ""
+    rows = queryset.annotate(
+        _region_code=F(f"{prefix}regions__code"), _region_name=F(f"{prefix}regions__name")
+    )
+    objects: dict[int, object] = {}
+    for row in rows:
+        kept = objects.setdefault(row.pk, row)
+        pole = _pole_at(kept, pole_path)
+        if kept is row:
+            pole.region_list = []
+        if row._region_code is not None:
+            pole.region_list.append(Region(code=row._region_code, name=row._region_name))
+    for row in objects.values():
+        _pole_at(row, pole_path).region_list.sort(key=lambda region: region.code)
+    return list(objects.values())
+
+
+def _pole_at(row, pole_path: str):
+    return getattr(row, pole_path) if pole_path else row
+
+
+def pole_regions(pole) -> list:
+    """The pôle's regions by code: `region_list` when `with_region_lists` read them."""
+    regions = getattr(pole, "region_list", None)
+    if regions is None:
+        regions = sorted(pole.regions.all(), key=lambda region: region.code)
+    return regions
+
+
+def project_label_requests(project: Project) -> list[LabelRequest]:
+    """The project's label requests, lead first, with their pôles and the pôles' regions
+    (`pole.region_list`), in one query."""
+    return with_region_lists(
+        project.label_requests.select_related("pole").order_by("rank", "pk"), "pole"
+    )
+
+
+def project_parts(project: Project) -> list[ProjectPartner]:
+    """The consortium's parts in joining order, with organisation and region of R&D."""
+    return list(
+        project.partners.select_related("organisation", "rd_region").order_by("joined_at", "pk")
+    )
+
+
 def project_labelling_poles(project: Project, label_requests) -> list[LabellingPole]:
     """Pôles asked for a label (lead first), refused ones left out; granted = counts for the
     target call (committee on or before its deadline day)."""
@@ -796,7 +845,7 @@ def project_labelling_poles(project: Project, label_requests) -> list[LabellingP
             LabellingPole(
                 slug=request.pole.slug,
                 name=request.pole.short_name or request.pole.name,
-                regions=frozenset(region.code for region in request.pole.regions.all()),
+                regions=frozenset(region.code for region in pole_regions(request.pole)),
                 label_granted=request.counts_for(project.call),
                 label_pending=request.status == LabelStatus.REQUESTED,
             )
@@ -804,14 +853,15 @@ def project_labelling_poles(project: Project, label_requests) -> list[LabellingP
     return poles
 
 
-def evaluate_project(project: Project) -> ProjectEvaluation:
+def evaluate_project(project: Project, *, parts=None, label_requests=None) -> ProjectEvaluation:
     """The live checklist and aid table of a project, for its target call.
 
-    Expects `project` with `call`, and reads its parts and label requests (prefetched or not).
+    Expects `project` with `call`. `parts` (`project_parts`) and `label_requests`
+    (`project_label_requests`) when the caller has read them already; otherwise they are
+    read here (two queries at most).
     """
-    parts = list(
-        project.partners.select_related("organisation", "rd_region").order_by("joined_at", "pk")
-    )
+    if parts is None:
+        parts = project_parts(project)
     issues = []
     engine_partners = []
     for part in parts:
@@ -820,8 +870,9 @@ def evaluate_project(project: Project) -> ProjectEvaluation:
         issues.extend(PartIssue(part, message) for message in problems)
     if project.call is None:
         return ProjectEvaluation(verdict=None, issues=tuple(issues), rows=())
-    requests = project.label_requests.select_related("pole").prefetch_related("pole__regions")
-    poles = project_labelling_poles(project, requests)
+    if label_requests is None:
+        label_requests = project_label_requests(project)
+    poles = project_labelling_poles(project, label_requests)
     verdict = eligibility.evaluate(project.call.rules(), poles, engine_partners)
     return ProjectEvaluation(
         verdict=verdict, issues=tuple(issues), rows=tuple(zip(parts, verdict.partners, strict=True))

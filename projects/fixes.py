@@ -37,23 +37,43 @@ A candidate must share a competence with the project or belong to one of those p
 Ties go to the one with more shared competences, then to alphabetical order.
 
 Queries: a fixed number whatever the size of the consortium or of the directory: the label
-requests and their pôles' regions, the project's competences, one ranked query per fix (the
-database returns the best `limit × POOL` by competences, pôles and place; keywords, free
-text, reorder that pool in Python), then the shared competences and the pôle memberships of
-the organisations kept, for all fixes at once.
+requests with their pôles' regions (or, before any request, the coordinator's pôles with
+theirs) and the project's competences, unless the caller passes them (the project page has
+read them already); then one query for every fix at once: the organisations among the best
+`limit × POOL` of at least one fix by competences, pôles and place, in that order, with the
+competences they share with the project and their memberships of the pôles (keywords, free
+text, reorder each fix's pool in Python).
 """
 
 import re
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Substr, Trim
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Substr, Trim
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from funding import eligibility
 from members.models import Membership, MembershipStatus, Organisation, OrganisationKind
 from members.search import Fold, fold
+from poles.models import Pole
+from projects.consortium import pole_regions, project_label_requests, with_region_lists
 from projects.models import Invitation, InvitationStatus, LabelStatus, ProjectPartner
 
 COMPETENCE = 20
@@ -63,6 +83,7 @@ POLE_MEMBER = 15
 LEAD_REGION = 12
 TERRITORY = 6
 POOL = 4  # the database ranks limit × POOL candidates; keywords reorder them
+CANDIDATES = 500  # organisations scored per source (shared competences, pôle membership)
 
 LAB_KINDS = (OrganisationKind.RESEARCH, OrganisationKind.TRAINING)
 TERRITORY_KINDS = (*LAB_KINDS, OrganisationKind.COMPANY, OrganisationKind.RTO)
@@ -96,34 +117,34 @@ class _Context:
     region_pole: dict[str, object]  # region code → first pôle (in rank order) covering it
 
 
-def _context(project) -> _Context:
-    requests = [
-        request
-        for request in project.label_requests.select_related("pole")
-        .prefetch_related("pole__regions")
-        .order_by("rank", "pk")
-        if request.status != LabelStatus.REFUSED
-    ]
+def _context(project, label_requests=None, competences=None) -> _Context:
+    if label_requests is None:
+        label_requests = project_label_requests(project)
+    requests = sorted(
+        (request for request in label_requests if request.status != LabelStatus.REFUSED),
+        key=lambda request: (request.rank, request.pk),
+    )
     poles = [request.pole for request in requests]
     labelling = bool(poles)
     if not labelling:
         # No label asked yet: the coordinator's network stands in for the ranking.
-        poles = [
-            membership.pole
-            for membership in Membership.objects.active()
-            .filter(organisation_id=project.coordinator_id)
-            .select_related("pole")
-            .prefetch_related("pole__regions")
-            .order_by("pole__name")
-        ]
+        poles = with_region_lists(
+            Pole.objects.filter(
+                pk__in=Membership.objects.active()
+                .filter(organisation_id=project.coordinator_id)
+                .values("pole_id")
+            ).order_by("name", "pk")
+        )
     lead_regions, regions, region_pole = {}, {}, {}
     for index, pole in enumerate(poles):
-        for region in sorted(pole.regions.all(), key=lambda r: r.code):
+        for region in pole_regions(pole):
             if index == 0:
                 lead_regions[region.code] = region.name
             regions.setdefault(region.code, region.name)
             region_pole.setdefault(region.code, pole)
-    competences = list(project.competences.order_by("name").values_list("pk", "name"))
+    if competences is None:
+        competences = project.competences.order_by("name")
+    competences = [(competence.pk, competence.name) for competence in competences]
     text = fold(
         " ".join(
             [project.acronym, project.title, project.summary, *(name for _pk, name in competences)]
@@ -167,8 +188,30 @@ def _candidates(project, context: _Context):
         if context.competence_ids
         else zero
     )
+    # Bounded: only organisations sharing a wanted competence or an active membership of the
+    # project's pôles can score, and at most CANDIDATES of each kind (as the database finds
+    # them) are scored, so that the page costs the same at 1 000 organisations as at 100 000.
+    found = []
+    if context.competence_ids:
+        links = Organisation.competences.through.objects.filter(
+            competence_id__in=context.competence_ids
+        )
+        found.append(links.order_by().values_list("organisation_id", flat=True)[:CANDIDATES])
+    if pole_ids:
+        members = Membership.objects.filter(pole_id__in=pole_ids, status=MembershipStatus.ACTIVE)
+        found.append(members.order_by().values_list("organisation_id", flat=True)[:CANDIDATES])
+    # One subquery (a UNION of the two), which PostgreSQL joins by the primary key (an OR of
+    # two would make it scan every organisation); SQLite takes no LIMIT inside a UNION, so
+    # there, two. Nobody can score without either (the annotations below stay for callers).
+    if not found:
+        sources = Q(pk__in=[])
+    elif connection.features.supports_slicing_ordering_in_compound:
+        sources = Q(pk__in=found[0].union(*found[1:]))
+    else:
+        sources = reduce(or_, (Q(pk__in=ids) for ids in found))
     return (
         Organisation.objects.public()
+        .filter(sources)
         .exclude(pk__in=ProjectPartner.objects.filter(project=project).values("organisation_id"))
         .exclude(pk__in=pending.filter(organisation__isnull=False).values("organisation_id"))
         .exclude(Q(siren__in=by_siret) & ~Q(siren=""))
@@ -197,17 +240,63 @@ def _keywords(organisation, text: str) -> list[str]:
     return found[:MAX_KEYWORDS]
 
 
-def _ranked(queryset, context: _Context, limit: int) -> list:
-    pool = list(
-        queryset.select_related("region").order_by("-score", "-matched", "sort_name", "pk")[
-            : limit * POOL
-        ]
+RANK = ("-score", "-matched", "sort_name", "pk")
+
+
+def _ranked_pools(base, plans, context: _Context, limit: int) -> list[list]:
+    """For each plan `(query, accepts)`, its best `limit` organisations, in one query.
+
+    The database keeps the organisations among the best `limit × POOL` of at least one plan
+    and returns them in the ranking's order (its collation for names); each plan's pool is
+    then the first `limit × POOL` of them that it accepts (`accepts` is its `query` in
+    Python), the same as a query per plan. Keywords reorder each pool.
+    """
+    size = limit * POOL
+    wanted = reduce(
+        or_,
+        (Q(pk__in=base.filter(query).order_by(*RANK).values("pk")[:size]) for query, _a in plans),
     )
-    for organisation in pool:
-        organisation.fix_keywords = _keywords(organisation, context.text)
-        organisation.fix_score = organisation.score + KEYWORD * len(organisation.fix_keywords)
-    pool.sort(key=lambda o: (-o.fix_score, -o.matched, o.sort_name, o.pk))
-    return pool[:limit]
+    shared = (
+        StringAgg(
+            Cast("competences__id", CharField()),
+            Value(","),
+            filter=Q(competences__in=context.competence_ids),
+        )
+        if context.competence_ids
+        else Value("", output_field=CharField())
+    )
+    pole_ids = [pole.pk for pole in context.poles]
+    member_of = (
+        Subquery(
+            Membership.objects.active()
+            .filter(organisation=OuterRef("pk"), pole_id__in=pole_ids)
+            .order_by()
+            .values("organisation")
+            .annotate(ids=StringAgg(Cast("pole_id", CharField()), Value(",")))
+            .values("ids")
+        )
+        if pole_ids
+        else Value("", output_field=CharField())
+    )
+    found = list(
+        base.filter(wanted)
+        .annotate(shared_ids=shared, member_pole_ids=member_of)
+        .select_related("region")
+        .order_by(*RANK)
+    )
+    pools = []
+    for _query, accepts in plans:
+        pool = [organisation for organisation in found if accepts(organisation)][:size]
+        for organisation in pool:
+            organisation.fix_keywords = _keywords(organisation, context.text)
+            organisation.fix_score = organisation.score + KEYWORD * len(organisation.fix_keywords)
+        pool.sort(key=lambda o: (-o.fix_score, -o.matched, o.sort_name, o.pk))
+        pools.append(pool[:limit])
+    return pools
+
+
+def _ids(text) -> list[int]:
+    return [int(part) for part in (text or "").split(",") if part]
 
 
 def _groups(evaluation) -> set[str]:
@@ -221,9 +310,9 @@ def _groups(evaluation) -> set[str]:
     }
 
 
-def _plan(code: str, context: _Context, evaluation) -> tuple[str, Q] | None:
-    """The message of a fix and the organisations it looks for; None when a partner cannot
-    fix the check."""
+def _plan(code: str, context: _Context, evaluation) -> tuple | None:
+    """The message of a fix, the organisations it looks for (a `Q` on the candidates and the
+    same test in Python); None when a partner cannot fix the check."""
     lead = context.poles[0] if context.poles else None
     if code == "min_research_training":
         return (
@@ -232,18 +321,26 @@ def _plan(code: str, context: _Context, evaluation) -> tuple[str, Q] | None:
                 "établissements ont des compétences proches du projet."
             ),
             Q(kind__in=LAB_KINDS),
+            lambda organisation: organisation.kind in LAB_KINDS,
         )
     if code == "min_companies":
         query = Q(kind=OrganisationKind.COMPANY)
         groups = _groups(evaluation)
         if groups:
             query &= ~Q(group_key__in=groups)
+
+        def accepts(organisation):
+            return organisation.kind == OrganisationKind.COMPANY and (
+                organisation.group_key not in groups
+            )
+
         return (
             _(
                 "Il manque une entreprise indépendante des autres (d'un autre groupe) : "
                 "ces entreprises pourraient rejoindre le consortium."
             ),
             query,
+            accepts,
         )
     if not context.labelling or lead is None:
         return None
@@ -255,6 +352,10 @@ def _plan(code: str, context: _Context, evaluation) -> tuple[str, Q] | None:
             )
             % {"pole": lead, "regions": ", ".join(context.lead_regions.values()) or lead},
             Q(kind__in=TERRITORY_KINDS, region_id__in=list(context.lead_regions)),
+            lambda organisation: (
+                organisation.kind in TERRITORY_KINDS
+                and organisation.region_id in context.lead_regions
+            ),
         )
     if code == "territory_labelling_poles":
         return (
@@ -264,6 +365,9 @@ def _plan(code: str, context: _Context, evaluation) -> tuple[str, Q] | None:
             )
             % {"regions": ", ".join(context.regions.values())},
             Q(kind__in=TERRITORY_KINDS, region_id__in=list(context.regions)),
+            lambda organisation: (
+                organisation.kind in TERRITORY_KINDS and organisation.region_id in context.regions
+            ),
         )
     return None
 
@@ -316,13 +420,17 @@ def _reasons(organisation, context: _Context, competences, poles, *, code: str) 
     return reasons
 
 
-def suggest_partners(project, evaluation, *, user, limit: int = 5) -> list[Fix]:
+def suggest_partners(
+    project, evaluation, *, user, limit: int = 5, label_requests=None, competences=None
+) -> list[Fix]:
     """For each failing check a new partner can fix, up to `limit` organisations, best first.
 
     `evaluation` is `projects.consortium.evaluate_project(project)`. Only published
     organisations are proposed, whoever `user` is (the page is the consortium's). A check
     that fails but for which no organisation qualifies still gives a `Fix`, with no
-    organisations, so that the page can say so.
+    organisations, so that the page can say so. `label_requests`
+    (`consortium.project_label_requests`) and `competences` (the project's, by name) when
+    the caller has read them already.
     """
     verdict = evaluation.verdict
     if verdict is None:
@@ -334,57 +442,36 @@ def suggest_partners(project, evaluation, *, user, limit: int = 5) -> list[Fix]:
         codes.remove("territory_labelling_poles")
     if not codes:
         return []
-    context = _context(project)
-    base = None
+    context = _context(project, label_requests, competences)
     planned = []
     for code in codes:
         plan = _plan(code, context, evaluation)
-        if plan is None:
-            continue
-        message, query = plan
-        if base is None:
-            base = _candidates(project, context)
-        planned.append((code, message, _ranked(base.filter(query), context, limit)))
+        if plan is not None:
+            planned.append((code, *plan))
     if not planned:
         return []
-
-    chosen = {organisation.pk for _code, _message, found in planned for organisation in found}
-    shared: dict[int, list[str]] = {}
-    memberships: dict[int, list] = {}
-    if chosen:
-        if context.competence_ids:
-            links = Organisation.competences.through.objects.filter(
-                organisation_id__in=chosen, competence_id__in=context.competence_ids
-            ).values_list("organisation_id", "competence_id")
-            for organisation_id, competence_id in links:
-                shared.setdefault(organisation_id, []).append(
-                    context.competence_names[competence_id]
-                )
-        poles_by_id = {pole.pk: pole for pole in context.poles}
-        if poles_by_id:
-            rows = (
-                Membership.objects.active()
-                .filter(organisation_id__in=chosen, pole_id__in=list(poles_by_id))
-                .values_list("organisation_id", "pole_id")
-            )
-            order = {pole.pk: index for index, pole in enumerate(context.poles)}
-            for organisation_id, pole_id in sorted(rows, key=lambda row: order[row[1]]):
-                memberships.setdefault(organisation_id, []).append(poles_by_id[pole_id])
-
+    pools = _ranked_pools(
+        _candidates(project, context),
+        [(query, accepts) for _code, _message, query, accepts in planned],
+        context,
+        limit,
+    )
+    poles_by_id = {pole.pk: pole for pole in context.poles}
+    order = {pole.pk: index for index, pole in enumerate(context.poles)}
     fixes = []
-    for code, message, found in planned:
-        organisations = [
-            (
-                organisation,
-                _reasons(
+    for (code, message, _query, _accepts), found in zip(planned, pools, strict=True):
+        organisations = []
+        for organisation in found:
+            shared = [context.competence_names[pk] for pk in _ids(organisation.shared_ids)]
+            poles = [
+                poles_by_id[pk]
+                for pk in sorted(_ids(organisation.member_pole_ids), key=order.__getitem__)
+            ]
+            organisations.append(
+                (
                     organisation,
-                    context,
-                    sorted(shared.get(organisation.pk, []), key=fold),
-                    memberships.get(organisation.pk, []),
-                    code=code,
-                ),
+                    _reasons(organisation, context, sorted(shared, key=fold), poles, code=code),
+                )
             )
-            for organisation in found
-        ]
         fixes.append(Fix(code=code, message=message, organisations=organisations))
     return fixes

@@ -6,6 +6,7 @@ scope (`PartnerSearch.objects.visible_to`) the answer is 404; in scope without t
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from members.models import Affiliation, Organisation
@@ -137,7 +138,110 @@ def get_project_for_user(user, pk: int):
         raise Http404 from None
 
 
+PAGE_FLAGS = (
+    "viewer_coordinates",
+    "has_label_requests",
+    "has_pending_invitations",
+    "has_attachments",
+    "has_dossiers",
+    "has_released_decisions",
+    "has_outcome_reports",
+)
+
+
+def _page_flags(user, project_path: str) -> dict:
+    """What the project page asks about the project at `project_path` ("" for the project
+    itself): whether `user` works for its coordinator, and whether its lists have any row."""
+    from funding.models import Decision, DossierVersion  # noqa: PLC0415
+    from projects.models import (  # noqa: PLC0415
+        Invitation,
+        InvitationStatus,
+        LabelRequest,
+        OutcomeReport,
+        PartAttachment,
+    )
+
+    project = OuterRef(f"{project_path}__pk" if project_path else "pk")
+
+    def has(model, **lookups):
+        return Exists(model.objects.filter(**lookups))
+
+    flags = {
+        "viewer_coordinates": _works_for(
+            user, f"{project_path}__coordinator_id" if project_path else "coordinator_id"
+        ),
+        "has_label_requests": has(LabelRequest, project=project),
+        "has_pending_invitations": has(
+            Invitation, project=project, status=InvitationStatus.PENDING
+        ),
+        "has_attachments": has(PartAttachment, partner__project=project),
+        "has_dossiers": has(DossierVersion, project=project),
+        "has_released_decisions": has(Decision, project=project, released_at__isnull=False),
+        "has_outcome_reports": has(OutcomeReport, project=project),
+    }
+    return {f"page_{name}": flag for name, flag in flags.items()}
+
+
+def _works_for(user, organisation_field: str):
+    return Exists(
+        Affiliation.objects.filter(user_id=user.pk, organisation_id=OuterRef(organisation_field))
+    )
+
+
+def get_project_page_for_user(user, pk: int):
+    """`get_project_for_user` for the project page, with its parts (`part_list`, in joining
+    order, with organisation and region of R&D), in one query: the parts are read with their
+    project (and its coordinator, call, author, partner search and origin event); a project
+    with no part at all costs a second query.
+
+    Read with them, so that the page asks nothing again: what `user` is to the project
+    (`viewer_id`, `viewer_coordinates`, each part's `viewer_is_member`; `can_coordinate` and
+    `is_in_consortium` answer from them) and whether the lists the page shows have any row
+    (`has_…`), so that an empty list costs no query.
+    """
+    from projects.models import Project, ProjectPartner  # noqa: PLC0415
+
+    related = ("coordinator", "call", "created_by", "partner_search", "origin_event")
+    visible = Project.objects.visible_to(user)
+    parts = list(
+        ProjectPartner.objects.filter(project__in=visible.filter(pk=pk).values("pk"))
+        .select_related(
+            "organisation", "rd_region", "project", *(f"project__{name}" for name in related)
+        )
+        .annotate(
+            viewer_is_member=_works_for(user, "organisation_id"), **_page_flags(user, "project")
+        )
+        .order_by("joined_at", "pk")
+    )
+    if parts:
+        project, flags = parts[0].project, parts[0]
+        for part in parts:
+            part.project = project
+    else:
+        try:
+            project = flags = (
+                visible.select_related(*related).annotate(**_page_flags(user, "")).get(pk=pk)
+            )
+        except Project.DoesNotExist:
+            raise Http404 from None
+    for name in PAGE_FLAGS:
+        setattr(project, name, getattr(flags, f"page_{name}"))
+    project.part_list = parts
+    project.viewer_id = user.pk
+    return project
+
+
+def _known(user, project, attribute: str):
+    """What `get_project_page_for_user` read about `user` (None when it did not)."""
+    if getattr(project, "viewer_id", None) != user.pk:
+        return None
+    return getattr(project, attribute, None)
+
+
 def is_in_consortium(user, project) -> bool:
+    parts = _known(user, project, "part_list")
+    if parts is not None:
+        return any(part.viewer_is_member for part in parts)
     return (
         user.is_authenticated
         and Affiliation.objects.filter(
@@ -148,6 +252,10 @@ def is_in_consortium(user, project) -> bool:
 
 def can_coordinate(user, project) -> bool:
     """People of the coordinating organisation act for the coordinator."""
+    if user is not None and user.is_authenticated:
+        known = _known(user, project, "viewer_coordinates")
+        if known is not None:
+            return known
     return (
         user is not None
         and user.is_authenticated

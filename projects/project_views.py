@@ -28,10 +28,12 @@ from projects.fixes import suggest_partners
 from projects.models import (
     EXPENSE_FIELDS,
     CostBasis,
+    InvitationStatus,
     PartAttachment,
     PartnerSearch,
     Project,
     ProjectPartner,
+    ProjectStatus,
 )
 from projects.project_forms import AttachmentForm, LabelRequestForm, PartForm, ProjectForm
 
@@ -205,17 +207,24 @@ def project_create(request):
 # --- the project page ---------------------------------------------------------------------
 
 
-def _eligibility_context(request, project: Project) -> dict:
-    """What the checklist fragment shows: verdict, checks, the consortium with its aid."""
-    evaluation = consortium.evaluate_project(project)
+def _eligibility_context(request, project: Project, label_requests=None) -> dict:
+    """What the checklist fragment shows: verdict, checks, the consortium with its aid.
+
+    When `project` comes from `permissions.get_project_page_for_user`, its parts and what the
+    viewer is to each of them are read already; otherwise they are read here."""
+    parts = getattr(project, "part_list", None)
+    if parts is None:
+        mine = _my_organisation_ids(request.user)
+        parts = consortium.project_parts(project)
+        for part in parts:
+            part.viewer_is_member = part.organisation_id in mine
+        is_coordinator = project.coordinator_id in mine
+    else:
+        is_coordinator = permissions.can_coordinate(request.user, project)
+    evaluation = consortium.evaluate_project(project, parts=parts, label_requests=label_requests)
     verdict = evaluation.verdict
     results = {part.pk: result for part, result in evaluation.rows}
-    mine = _my_organisation_ids(request.user)
-    is_coordinator = project.coordinator_id in mine
     is_open = project.status in consortium.OPEN_STATUSES
-    parts = list(
-        project.partners.select_related("organisation", "rd_region").order_by("joined_at", "pk")
-    )
     rows = []
     for part in parts:
         result = results.get(part.pk)
@@ -225,7 +234,7 @@ def _eligibility_context(request, project: Project) -> dict:
                 "result": result,
                 "category": CATEGORY_LABELS.get(result.category, result.category) if result else "",
                 "is_coordinator": part.organisation_id == project.coordinator_id,
-                "can_edit": is_open and part.organisation_id in mine,
+                "can_edit": is_open and part.viewer_is_member,
                 "can_remove": is_open
                 and is_coordinator
                 and part.organisation_id != project.coordinator_id,
@@ -253,31 +262,81 @@ def _eligibility_context(request, project: Project) -> dict:
     }
 
 
+def _label_requests(project: Project) -> list:
+    if not project.has_label_requests:
+        return []
+    return consortium.project_label_requests(project)
+
+
 @login_required
 def project_detail(request, pk):
-    project = permissions.get_project_for_user(request.user, pk)
-    context = _eligibility_context(request, project)
+    """The project page, in a fixed number of queries whatever the size of the consortium
+    and of its lists: the project, its parts, then each list once (label requests with their
+    pôles' regions, competences, pending invitations, attachments, dossier versions, the
+    released decisions, the outcome reports, the fixes), an empty list costing nothing;
+    every permission is answered from the rows read
+    (`permissions.get_project_page_for_user`)."""
+    project = permissions.get_project_page_for_user(request.user, pk)
+    label_requests = _label_requests(project)
+    context = _eligibility_context(request, project, label_requests)
     is_coordinator = context["is_coordinator"]
-    label_requests = list(project.label_requests.select_related("pole").order_by("rank", "pk"))
     for label in label_requests:
         label.counts = label.counts_for(project.call)
+    competences = list(project.competences.order_by("name"))
+    # Read here for `projects/includes/project_invitations.html` (its template tag).
+    project.pending_invitation_list = (
+        list(
+            project.invitations.filter(status=InvitationStatus.PENDING)
+            .select_related("organisation", "invited_by")
+            .order_by("created_at", "pk")
+        )
+        if project.has_pending_invitations
+        else []
+    )
+    attachments = (
+        list(
+            PartAttachment.objects.filter(partner__project=project)
+            .select_related("partner__organisation")
+            .order_by("partner__joined_at", "partner_id", "uploaded_at", "pk")
+        )
+        if project.has_attachments
+        else []
+    )
+    dossiers = (
+        list(project.dossiers.select_related("call", "submitted_by").order_by("-number"))
+        if project.has_dossiers
+        else []
+    )
+    outcome_reports = (
+        list(project.outcomes.all())
+        if project.status == ProjectStatus.FUNDED and project.has_outcome_reports
+        else []
+    )
+    # The funders' released decisions and the reviewers' comments: consortium only
+    # (not the labelling pôles' staff), and nothing before the release.
+    shows_feedback = project.has_released_decisions and (
+        request.user.is_superuser or permissions.is_in_consortium(request.user, project)
+    )
     context.update(
         {
-            "competences": project.competences.order_by("name"),
+            "competences": competences,
             "call_is_open": project.call is not None and project.call.closes_at > timezone.now(),
             "label_requests": label_requests,
-            "attachments": PartAttachment.objects.filter(partner__project=project)
-            .select_related("partner__organisation")
-            .order_by("partner__joined_at", "partner_id", "uploaded_at", "pk"),
-            "dossiers": project.dossiers.select_related("call", "submitted_by").order_by("-number"),
-            "fixes": suggest_partners(project, context["evaluation"], user=request.user),
+            "attachments": attachments,
+            "dossiers": dossiers,
+            "outcome_reports": outcome_reports,
+            "fixes": suggest_partners(
+                project,
+                context["evaluation"],
+                user=request.user,
+                label_requests=label_requests,
+                competences=competences,
+            ),
             "can_coordinate": is_coordinator,
             "can_submit": is_coordinator and context["is_open"] and project.call is not None,
             "my_parts": [row["part"] for row in context["rows"] if row["can_edit"]],
-            # The funders' released decisions and the reviewers' comments: consortium only
-            # (not the labelling pôles' staff), and nothing before the release.
-            "funding_feedback": released_feedback(project)
-            if request.user.is_superuser or permissions.is_in_consortium(request.user, project)
+            "funding_feedback": released_feedback(project, dossiers=dossiers)
+            if shows_feedback
             else [],
         }
     )
@@ -287,11 +346,11 @@ def project_detail(request, pk):
 @login_required
 def project_checklist(request, pk):
     """The checklist and the aid table alone (the project page refreshes it with htmx)."""
-    project = permissions.get_project_for_user(request.user, pk)
+    project = permissions.get_project_page_for_user(request.user, pk)
     return render(
         request,
         "projects/includes/project_checklist.html",
-        _eligibility_context(request, project),
+        _eligibility_context(request, project, _label_requests(project)),
     )
 
 

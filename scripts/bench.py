@@ -10,7 +10,9 @@ request measured in-process once per URL) and ends with the issue's summary line
 
 Environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/poles_bench),
 BENCH_ORGS (1000), BENCH_SECONDS per page (10), BENCH_CONCURRENCY (8), BENCH_PORT (8190),
-BENCH_REDIS_URL (none: the local memory cache of each worker). `--rebuild` drops the database
+BENCH_REDIS_URL (redis://127.0.0.1:6379/14, emptied first; empty: each worker's own memory),
+BENCH_CACHE (`off`: the
+directory's cache off, every page computed). `--rebuild` drops the database
 first; otherwise it is reused when it holds at least BENCH_ORGS organisations.
 """
 
@@ -36,11 +38,17 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/poles_bench"
+# As in production: one cache shared by the workers (an empty value: each worker's memory).
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 MIN_BROAD_QUERIES = 20
 BROAD_QUERIES = 24  # how many broad words to use when the data offers more
 BROAD_SHARE = 0.02  # a broad word matches at least this share of the organisations
 RARE_QUERIES = 5
 SAMPLE_OBJECTS = 20  # organisations, projects, calls cycled through per page
+# The network's proportions (issue 7): 100 000 organisations, 300 000 memberships, 20 000
+# projects.
+MEMBERSHIPS_PER_ORG = 3
+ORGS_PER_PROJECT = 5
 
 
 # --- Pure parts (tested in tests/test_bench_script.py) --------------------------------------
@@ -155,7 +163,9 @@ def django_env(database_url: str, port: int) -> dict:
         DJANGO_HSTS_SECONDS="0",
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=database_url,
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", ""),
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        # BENCH_CACHE=off measures every page computed (the directory's cache off).
+        DIRECTORY_CACHE_SECONDS="0" if os.environ.get("BENCH_CACHE") == "off" else "300",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     return env
@@ -198,8 +208,23 @@ def prepare_database(url: str, orgs: int, *, rebuild: bool, env: dict) -> None:
         return
     manage(env, "load_poles")
     started = time.monotonic()
-    print(f"seeding {orgs} organisations (seed_demo)…", flush=True)
-    manage(env, "seed_demo", "--organisations", str(orgs), "--force")
+    memberships, projects = orgs * MEMBERSHIPS_PER_ORG, orgs // ORGS_PER_PROJECT
+    print(
+        f"seeding {orgs} organisations, {memberships} memberships, {projects} more projects "
+        "(seed_demo)…",
+        flush=True,
+    )
+    manage(
+        env,
+        "seed_demo",
+        "--organisations",
+        str(orgs),
+        "--memberships",
+        str(memberships),
+        "--projects",
+        str(projects),
+        "--force",
+    )
     print(f"seeding took {time.monotonic() - started:.0f} s", flush=True)
 
 
@@ -276,6 +301,7 @@ def build_pages():
 
     pages = [
         Page("floor /healthz", ["/healthz"]),
+        Page("directory", ["/organisations/"]),
         Page("search broad", [f"/organisations/?q={quote(w)}" for w in broad]),
         Page("search rare", [f"/organisations/?q={quote(w)}" for w in rare]),
     ]
@@ -344,7 +370,7 @@ def count_queries(page: Page) -> tuple[int, list[str]]:
     second one counted: steady state), and the URLs that did not answer 200."""
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -353,7 +379,11 @@ def count_queries(page: Page) -> tuple[int, list[str]]:
     most, failed = 0, []
     for url in page.urls:
         client.get(url)
-        with CaptureQueriesContext(connection) as captured:
+        # What a page costs when computed: a cached directory page would count one query.
+        with (
+            override_settings(DIRECTORY_CACHE_SECONDS=0),
+            CaptureQueriesContext(connection) as captured,
+        ):
             response = client.get(url)
         if response.status_code != 200:
             failed.append(f"{url} → {response.status_code}")
@@ -450,6 +480,19 @@ async def _read_response(reader) -> tuple[int, bool]:
     return status, keep
 
 
+def warm_up(page: Page, port: int) -> None:
+    """Each URL of the page once, one after the other (what a cache would keep)."""
+    for url in page.urls:
+        request = urllib.request.Request(  # noqa: S310 (our own server on loopback)
+            f"http://127.0.0.1:{port}{url}", headers={"Cookie": page.cookie} if page.cookie else {}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                response.read()
+        except urllib.error.URLError:
+            pass  # counted by the measure
+
+
 async def load(page: Page, *, port: int, seconds: float, concurrency: int) -> PageResult:
     """Requests the page's URLs in turn from `concurrency` connections for `seconds`."""
     result = PageResult(page.name, 0, seconds)
@@ -502,6 +545,9 @@ async def load(page: Page, *, port: int, seconds: float, concurrency: int) -> Pa
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="drop the database first")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="build the database, measure nothing"
+    )
     args = parser.parse_args(argv)
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -512,6 +558,8 @@ def main(argv=None) -> int:
 
     env = django_env(url, port)
     prepare_database(url, orgs, rebuild=args.rebuild, env=env)
+    if args.prepare_only:
+        return 0
     manage(env, "collectstatic", "--no-input", "-v0")  # DEBUG off: the manifest storage
 
     os.environ.update(env)
@@ -531,8 +579,13 @@ def main(argv=None) -> int:
     )
     print(
         f"gunicorn 2 workers on 127.0.0.1:{port}, concurrency {concurrency}, {seconds:g} s "
-        f"per page, cache {'redis' if env['REDIS_URL'] else 'local memory'}"
+        f"per page, cache {'redis' if env['REDIS_URL'] else 'local memory'}, directory cache "
+        f"{'off' if env['DIRECTORY_CACHE_SECONDS'] == '0' else 'on'}"
     )
+    if env["REDIS_URL"]:
+        from django.core.cache import cache
+
+        cache.clear()  # the bench's own Redis database: no page cached by an earlier run
     pages = build_pages()
     queries = {}
     for page in pages:
@@ -548,7 +601,8 @@ def main(argv=None) -> int:
             if page.skipped:
                 result = PageResult(page.name, 0, 0, skipped=page.skipped)
             else:
-                # A short unrecorded warm-up, then the measure.
+                # An unrecorded warm-up (every URL once, then a second), then the measure.
+                warm_up(page, port)
                 asyncio.run(load(page, port=port, seconds=1, concurrency=concurrency))
                 result = asyncio.run(
                     load(page, port=port, seconds=seconds, concurrency=concurrency)

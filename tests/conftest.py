@@ -88,6 +88,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _directory_cache_off(settings):
+    # Tests see the directory computed; tests/members/test_directory_cache.py turns it on.
+    settings.DIRECTORY_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # allauth's rate limits and any page cache live in the cache: each test starts afresh.
     cache.clear()

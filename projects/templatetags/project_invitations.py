@@ -16,14 +16,19 @@ register = template.Library()
 
 @register.simple_tag
 def pending_invitations(project, user):
-    """`invitations` (pending, oldest first) and `can_coordinate`, `can_invite` (two queries)."""
+    """`invitations` (pending, oldest first) and `can_coordinate`, `can_invite` (two queries,
+    none when the page has read them: `project.pending_invitation_list`, and the viewer's
+    roles from `permissions.get_project_page_for_user`)."""
     can_coordinate = permissions.can_coordinate(user, project)
-    return SimpleNamespace(
-        invitations=list(
+    invitations = getattr(project, "pending_invitation_list", None)
+    if invitations is None:
+        invitations = list(
             project.invitations.filter(status=InvitationStatus.PENDING)
             .select_related("organisation", "invited_by")
             .order_by("created_at", "pk")
-        ),
+        )
+    return SimpleNamespace(
+        invitations=invitations,
         can_coordinate=can_coordinate,
         can_invite=can_coordinate and project.status in consortium.OPEN_STATUSES,
     )

@@ -467,3 +467,35 @@ def test_seed_demo_if_empty_adds_the_network_animation_to_an_older_demo_database
     )
     assert events > 0
     assert second == "the database already has organisations: no demo data added.\n"
+
+
+def test_seed_at_scale_reaches_the_memberships_asked_and_adds_projects_in_bulk():
+    from projects.models import LabelRequest, LabelStatus, ProjectPartner, ProjectStatus
+
+    output = _seed("--force", "--memberships", "75", "--projects", "12")
+
+    generated = Organisation.objects.exclude(name__endswith="(démo)")
+    memberships = Membership.objects.filter(organisation__in=generated).count()
+    # 2 or 3 pôles each, 75 in all (the demo's join requests and projects add a few more).
+    assert "memberships 75," in output
+    assert 75 <= memberships <= 85
+    bulk = Project.objects.exclude(coordinator__name__endswith="(démo)").exclude(
+        pk__in=Project.objects.filter(partners__organisation__name__endswith="(démo)")
+    )
+    assert bulk.count() >= 12
+    assert "generated projects: projects 12, partners" in output
+    for project in bulk.filter(status=ProjectStatus.LABELLED):
+        assert project.label_requests.filter(status=LabelStatus.LABELLED).exists()
+    # Every generated project has its coordinator among its partners, with a budget.
+    for project in bulk:
+        parts = ProjectPartner.objects.filter(project=project)
+        assert parts.filter(organisation=project.coordinator).exists()
+        assert all(part.expenses_personnel_eur > 0 for part in parts)
+    assert LabelRequest.objects.filter(project__in=bulk).count() <= 12
+    # The generated organisations are searchable like any other.
+    assert not generated.filter(sort_name="").exists()
+
+
+def test_seed_refuses_negative_sizes():
+    with pytest.raises(CommandError, match="cannot be negative"):
+        _seed("--force", "--projects", "-1")

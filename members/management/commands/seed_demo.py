@@ -19,6 +19,21 @@ class Command(BaseCommand):
             help="Nombre d'organisations à créer (300 par défaut).",
         )
         parser.add_argument(
+            "--memberships",
+            type=int,
+            default=0,
+            help=(
+                "Nombre total d'adhésions des organisations créées (par défaut chacune "
+                "adhère à 1 à 3 pôles)."
+            ),
+        )
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=0,
+            help="Projets générés en plus des projets de démonstration (0 par défaut).",
+        )
+        parser.add_argument(
             "--seed", type=int, default=2014, help="Graine du hasard (2014 par défaut)."
         )
         parser.add_argument(
@@ -43,7 +58,12 @@ class Command(BaseCommand):
                 "seed_demo refuses to run with DJANGO_DEBUG off; pass --force to run it anyway."
             )
         try:
-            result = demo.seed_demo(organisations=options["organisations"], seed=options["seed"])
+            result = demo.seed_demo(
+                organisations=options["organisations"],
+                seed=options["seed"],
+                memberships=options["memberships"],
+                projects=options["projects"],
+            )
         except demo.DatabaseNotEmpty as exc:
             if not options["if_empty"]:
                 raise CommandError(str(exc)) from None
@@ -98,6 +118,8 @@ class Command(BaseCommand):
         )
         if result.network_life:
             self.stdout.write("network animation: " + _figures(result.network_life))
+        if result.bulk_projects:
+            self.stdout.write("generated projects: " + _figures(result.bulk_projects))
         self.stdout.write(
             f"demo accounts ({len(result.accounts)}), with their organisations: "
             + "; ".join(result.account_organisations)
