@@ -11,7 +11,7 @@ help:
 	@echo "make run            set up (venv, dependencies, database, 71 pôles, demo data) and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres  the suite on the local PostgreSQL"
-	@echo "make bench          benchmark on PostgreSQL with gunicorn (BENCH_ORGS, BENCH_SECONDS, BENCH_CONCURRENCY)"
+	@echo "make bench          benchmark on PostgreSQL with gunicorn (BENCH_ORGS, BENCH_SECONDS, BENCH_CONCURRENCY, BENCH_CACHE=off)"
 	@echo "make lint           ruff check and format check"
 	@echo "make messages       refresh and compile the translation catalogues"
 	@echo "make browser-deps   install Debian's chromium (browser tests) and Pango (PDF export), as root"
