@@ -58,6 +58,14 @@ def has_active_totp(user) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
 
 
+def signed_in_with_authenticator(request) -> bool:
+    """Whether this session's sign-in used an authenticator app code (allauth records each
+    method of the sign-in in the session): then the user has one."""
+    session = getattr(request, "session", None)
+    methods = session.get("account_authentication_methods", []) if session is not None else []
+    return any(isinstance(m, dict) and m.get("method") == "mfa" for m in methods)
+
+
 def mfa_required(user) -> bool:
     """Whether `user` must use two-factor authentication: staff, superusers and funders."""
     if user is None or not user.is_authenticated:
@@ -96,6 +104,8 @@ class RequireTwoFactorMiddleware:
             return self._admin_login(request)
         if view_name in EXEMPT_URL_NAMES:
             return None
+        if signed_in_with_authenticator(request):
+            return None  # they have one: no need to ask the database on every page
         if not needs_totp_setup(getattr(request, "user", None)):
             return None
         return self._to_activation(request)

@@ -353,3 +353,30 @@ def test_members_may_deactivate_an_authenticator_they_chose_to_use(client, membe
 
     assert response["Location"] == reverse("mfa_index")
     assert not Authenticator.objects.filter(user=member, type="totp").exists()
+
+
+@pytest.mark.django_db
+def test_a_session_signed_in_with_the_authenticator_is_not_asked_again(animator):
+    """The session says the sign-in used the app: the middleware lets the page through without
+    looking the app up; a session without that mark still has it looked up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(animator)
+    with CaptureQueriesContext(connection) as plain:
+        assert client.get("/organisations/").status_code == 200
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": animator.email},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session.save()
+    with CaptureQueriesContext(connection) as marked:
+        assert client.get("/organisations/").status_code == 200
+
+    def asks_for_the_app(queries):
+        return any("mfa_authenticator" in q["sql"] for q in queries.captured_queries)
+
+    assert asks_for_the_app(plain)
+    assert not asks_for_the_app(marked)
