@@ -72,8 +72,10 @@ def _directory_fragments(request) -> dict[str, str]:
         base=visible, text=match.condition, selected=directory.selected, pool=pool
     )
     total, more = facets.total, False
-    if pool.capped:
-        total, more = search.bounded_count(directory.qs)
+    if pool.capped and any(directory.selected.values()):
+        total, more = search.bounded_count(directory.qs)  # the facets narrow the pool's matches
+    elif pool.capped:
+        total, more = search.MATCH_LIMIT, True  # no facet: the pool's own count says it
     results = directory.qs.select_related("region").prefetch_related("competences")
     if directory.order == search.SORT_RELEVANCE:
         page = search.relevance_page(

@@ -542,6 +542,18 @@ async def load(page: Page, *, port: int, seconds: float, concurrency: int) -> Pa
 # --- Main -------------------------------------------------------------------------------------
 
 
+def _env_number(name: str, default: str, kind):
+    """A positive number from the environment; a one-line reason and exit 2 otherwise."""
+    value = os.environ.get(name) or default
+    try:
+        number = kind(value)
+    except ValueError:
+        number = 0
+    if not number > 0:
+        raise SystemExit(f"{name} must be a positive number, not {value!r}.")
+    return number
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="drop the database first")
@@ -551,10 +563,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    orgs = int(os.environ.get("BENCH_ORGS", "1000"))
-    seconds = float(os.environ.get("BENCH_SECONDS", "10"))
-    concurrency = int(os.environ.get("BENCH_CONCURRENCY", "8"))
-    port = int(os.environ.get("BENCH_PORT", "8190"))
+    orgs = _env_number("BENCH_ORGS", "1000", int)
+    seconds = _env_number("BENCH_SECONDS", "10", float)
+    concurrency = _env_number("BENCH_CONCURRENCY", "8", int)
+    port = _env_number("BENCH_PORT", "8190", int)
 
     env = django_env(url, port)
     prepare_database(url, orgs, rebuild=args.rebuild, env=env)

@@ -95,3 +95,13 @@ def test_database_url_renamed(bench):
     assert bench.with_database(url, "postgres") == (
         "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
     )
+
+
+def test_a_malformed_setting_stops_the_bench_with_one_line(bench, monkeypatch):
+    monkeypatch.setenv("BENCH_ORGS", "beaucoup")
+    with pytest.raises(SystemExit, match="BENCH_ORGS must be a positive number, not 'beaucoup'"):
+        bench.main([])
+    monkeypatch.setenv("BENCH_ORGS", "1000")
+    monkeypatch.setenv("BENCH_SECONDS", "-3")
+    with pytest.raises(SystemExit, match="BENCH_SECONDS must be a positive number"):
+        bench.main([])
